@@ -1,0 +1,50 @@
+/**
+ * The errors this package throws. Every one is an `LRSchedulerError`; `pythonType` names the
+ * Python exception PyTorch raises in the same situation, so ported code and the conformance
+ * runner can tell them apart.
+ */
+export class LRSchedulerError extends Error {
+  /** The Python exception class PyTorch raises in the same situation. */
+  readonly pythonType: string;
+
+  constructor(message: string, pythonType = 'RuntimeError') {
+    super(message);
+    this.name = new.target.name;
+    this.pythonType = pythonType;
+  }
+}
+
+/** A bad argument: a constructor option, a step argument, a configuration value (Python's `ValueError`). */
+export class InvalidArgumentError extends LRSchedulerError {
+  constructor(message: string, pythonType = 'ValueError') {
+    super(message, pythonType);
+  }
+}
+
+/** A value of the wrong kind where Python raises `TypeError` (e.g. `step(epoch)` on `SequentialLR`). */
+export class SchedulerTypeError extends LRSchedulerError {
+  constructor(message: string) {
+    super(message, 'TypeError');
+  }
+}
+
+/** A state dict that does not fit the scheduler it is loaded into; nothing was changed. */
+export class InvalidStateError extends LRSchedulerError {
+  constructor(message: string) {
+    super(message, 'ValueError');
+  }
+}
+
+/** A value that was never computed (Python's `AttributeError`, e.g. `getLastLr()` before any step). */
+export class NotComputedError extends LRSchedulerError {
+  constructor(message: string) {
+    super(message, 'AttributeError');
+  }
+}
+
+/** An arithmetic error with Python's semantics: division by zero, a math domain error. */
+export class PythonArithmeticError extends LRSchedulerError {
+  constructor(message: string, pythonType: 'ZeroDivisionError' | 'ValueError' | 'OverflowError') {
+    super(message, pythonType);
+  }
+}

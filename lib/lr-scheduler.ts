@@ -1,0 +1,242 @@
+/**
+ * The base of every scheduler, mirroring PyTorch 2.13's `torch.optim.lr_scheduler.LRScheduler`:
+ * construction (initial_lr, base_lrs, the initial step), `step()` with the chainable form and
+ * `step(epoch)` with the closed form, `getLastLr()`, warnings, and state dicts.
+ */
+import { InvalidArgumentError, NotComputedError } from './errors';
+import { asOptimizer, type OptimizerLike, type OptimizerView } from './optim/optimizer-view';
+import { encodeFloat } from './state/encoding';
+import { StateReader, encodeFloatList, type SchedulerState } from './state/state-reader';
+import {
+  EPOCH_DEPRECATION_WARNING,
+  GET_LR_OUTSIDE_STEP_WARNING,
+  STEP_BEFORE_OPTIMIZER_WARNING,
+  warn,
+} from './warnings';
+
+/**
+ * Base class for learning-rate schedulers. A subclass validates its options, calls
+ * `super(optimizer, lastEpoch)`, sets its fields, and ends its constructor with
+ * `this.initialStep()` (PyTorch performs that step inside the base constructor; TypeScript cannot
+ * run subclass code before the subclass fields exist). It implements `getLr()` (the chainable form)
+ * and, where PyTorch has `_get_closed_form_lr`, `closedFormLr()`.
+ *
+ * @example
+ * class HalveEveryEpoch extends LRScheduler {
+ *   static override readonly className = 'HalveEveryEpoch';
+ *   constructor(optimizer: OptimizerLike) { super(optimizer); this.initialStep(); }
+ *   override getLr(): readonly number[] {
+ *     this.warnIfOutsideStep();
+ *     return this.optimizer.paramGroups.map((g) => (this.lastEpoch === 0 ? g.lr : g.lr / 2));
+ *   }
+ * }
+ */
+export abstract class LRScheduler {
+  /** The name used by `stateDict()`, the registry and error messages (PyTorch's class name). */
+  static readonly className: string = 'LRScheduler';
+
+  /** The PyTorch-like view of the optimizer(s) this scheduler drives. */
+  readonly optimizer: OptimizerView;
+  /** PyTorch's `last_epoch`: the index of the last step taken (0 after construction). */
+  lastEpoch: number;
+  /** PyTorch's `base_lrs`: each group's `initial_lr`. */
+  baseLrs: number[];
+  /** PyTorch's `_step_count`. */
+  protected stepCount = 0;
+  /** PyTorch's `_last_lr`, owned by the scheduler (`getLastLr()` returns a copy); `null` until computed. */
+  protected lastLrs: number[] | null = null;
+  /** PyTorch's `_get_lr_called_within_step`. */
+  protected getLrCalledWithinStep = false;
+  /** PyTorch's `_is_initial`: true during the initial step of construction. */
+  protected isInitial = false;
+  /** The array `getLr()` fills and returns, reused on every step (no allocation on the hot path). */
+  protected readonly nextLrs: number[];
+
+  /**
+   * With `lastEpoch === -1` sets each group's `initial_lr` if absent (a second scheduler on the same
+   * optimizer reuses the first one's); with `lastEpoch >= 0` requires it in every group.
+   */
+  constructor(optimizer: OptimizerLike, lastEpoch = -1) {
+    const view = asOptimizer(optimizer);
+    const className = (new.target as unknown as typeof LRScheduler).className;
+    if (typeof lastEpoch !== 'number' || Number.isNaN(lastEpoch)) {
+      throw new InvalidArgumentError(`${className}: option "lastEpoch" must be a number, got ${String(lastEpoch)}`, 'TypeError');
+    }
+    const groups = view.paramGroups;
+    if (lastEpoch === -1) {
+      for (const group of groups) if (!('initial_lr' in group)) group.initial_lr = group.lr;
+    } else {
+      groups.forEach((group, i) => {
+        if (!('initial_lr' in group)) {
+          throw new InvalidArgumentError(
+            `${className}: param 'initial_lr' is not specified in paramGroups[${i}] when resuming scheduler with ` +
+              'lastEpoch >= 0. This typically happens when you resume training from a checkpoint without loading ' +
+              "the optimizer's state first, or use lastEpoch >= 0 for a fresh run.",
+            'KeyError',
+          );
+        }
+      });
+    }
+    this.optimizer = view;
+    this.baseLrs = groups.map((group) => group.initial_lr as number);
+    this.lastEpoch = lastEpoch;
+    this.nextLrs = new Array<number>(groups.length).fill(0);
+    view.markScheduled();
+  }
+
+  /** PyTorch's class name of this scheduler (no `instanceof` needed across package copies). */
+  getClassName(): string {
+    return (this.constructor as typeof LRScheduler).className;
+  }
+
+  /** PyTorch's initial step, at the end of every subclass constructor. */
+  protected initialStep(): void {
+    this.stepCount = 0;
+    this.isInitial = true;
+    try {
+      this.step();
+    } finally {
+      this.isInitial = false;
+    }
+  }
+
+  /**
+   * Advances the schedule. Without `epoch`: `lastEpoch += 1` and the chainable `getLr()`. With
+   * `epoch` (deprecated in PyTorch, which warns): `lastEpoch = epoch` and the closed form where the
+   * class has one. Call it after the optimizer's update.
+   */
+  step(epoch?: number): void {
+    if (this.stepCount === 1 && this.optimizer.steppedSinceScheduled() === false) {
+      warn(STEP_BEFORE_OPTIMIZER_WARNING);
+    }
+    this.stepCount += 1;
+    if (epoch !== undefined) {
+      if (typeof epoch !== 'number') {
+        throw new InvalidArgumentError(`${this.getClassName()}.step: epoch must be a number, got ${String(epoch)}`, 'TypeError');
+      }
+      warn(EPOCH_DEPRECATION_WARNING);
+    }
+    this.updateLr(epoch);
+  }
+
+  /** Computes the new learning rates and writes them to the param groups (PyTorch's `_update_lr`). */
+  protected updateLr(epoch?: number): void {
+    let values: readonly number[];
+    this.getLrCalledWithinStep = true;
+    try {
+      if (epoch === undefined) {
+        this.lastEpoch += 1;
+        values = this.getLr();
+      } else {
+        this.lastEpoch = epoch;
+        values = this.closedFormLr !== undefined ? this.closedFormLr() : this.getLr();
+      }
+    } finally {
+      this.getLrCalledWithinStep = false;
+    }
+    this.applyLrs(values);
+  }
+
+  /** Writes `values` into the groups' `lr` and records them as the last learning rates. */
+  protected applyLrs(values: readonly number[]): void {
+    const groups = this.optimizer.paramGroups;
+    if (values.length !== groups.length) {
+      throw new InvalidArgumentError(
+        `${this.getClassName()}: getLr() returned ${values.length} learning rates for ${groups.length} param groups`,
+      );
+    }
+    for (let i = 0; i < groups.length; i++) groups[i].lr = values[i];
+    this.recordLastLrs();
+  }
+
+  /** `_last_lr = [group.lr for group in param_groups]`, into the scheduler's own array. */
+  protected recordLastLrs(): void {
+    const groups = this.optimizer.paramGroups;
+    let last = this.lastLrs;
+    if (last === null || last.length !== groups.length) last = this.lastLrs = new Array<number>(groups.length);
+    for (let i = 0; i < groups.length; i++) last[i] = groups[i].lr;
+  }
+
+  /**
+   * The chainable form: the next learning rate of every group, computed from the groups' current
+   * `lr` in PyTorch's operation order. Returns an array the scheduler reuses; copy it to keep it.
+   * Called outside `step()` it warns, as PyTorch does.
+   */
+  abstract getLr(): readonly number[];
+
+  /** The closed form of `step(epoch)`, where PyTorch has `_get_closed_form_lr`. */
+  protected closedFormLr?(): readonly number[];
+
+  /** PyTorch's warning when `getLr()` is called directly instead of `getLastLr()`. */
+  protected warnIfOutsideStep(): void {
+    if (!this.getLrCalledWithinStep) warn(GET_LR_OUTSIDE_STEP_WARNING);
+  }
+
+  /** The learning rates the last step computed, one per group (a fresh copy). */
+  getLastLr(): number[] {
+    if (this.lastLrs === null) {
+      throw new NotComputedError(`${this.getClassName()}: getLastLr() has nothing to return: no learning rate was computed yet`);
+    }
+    return this.lastLrs.slice();
+  }
+
+  /** The scheduler's state as plain JSON data with PyTorch's key names and a `__scheduler__` tag. */
+  stateDict(): SchedulerState {
+    const state: SchedulerState = { __scheduler__: this.getClassName() };
+    this.writeState(state);
+    return state;
+  }
+
+  /**
+   * Restores a state written by `stateDict()` (or by PyTorch and converted to JSON). Everything is
+   * validated first; an invalid state throws `InvalidStateError` and changes nothing.
+   */
+  loadStateDict(state: SchedulerState): void {
+    this.prepareLoad(state)();
+  }
+
+  /**
+   * @internal Validates `state` completely and returns the function that applies it; composite
+   * schedulers validate every child before applying anything.
+   */
+  prepareLoad(state: unknown): () => void {
+    const reader = new StateReader(this.getClassName(), state);
+    const apply = this.readState(reader);
+    reader.finish();
+    return apply;
+  }
+
+  /** @internal The last learning rates without a copy (composites read their children's). */
+  lastLrsView(): readonly number[] | null {
+    return this.lastLrs;
+  }
+
+  /** Adds this class's keys to a state dict; subclasses call `super.writeState(state)` first. */
+  protected writeState(state: SchedulerState): void {
+    state.base_lrs = encodeFloatList(this.baseLrs);
+    state.last_epoch = encodeFloat(this.lastEpoch);
+    state._step_count = this.stepCount;
+    state._get_lr_called_within_step = false;
+    state._is_initial = false;
+    if (this.lastLrs !== null) state._last_lr = encodeFloatList(this.lastLrs);
+  }
+
+  /**
+   * Validates this class's keys and returns the function that applies them. Subclasses read their
+   * own keys, then return `() => { applyBase(); this.x = x; }`. Nothing may change before the
+   * returned function runs.
+   */
+  protected readState(reader: StateReader): () => void {
+    const groupCount = this.optimizer.paramGroups.length;
+    const baseLrs = reader.numberList('base_lrs', groupCount);
+    const lastEpoch = reader.number('last_epoch');
+    const stepCount = reader.optional('_step_count', 'an integer', (raw) => (Number.isInteger(raw) ? (raw as number) : undefined), this.stepCount);
+    const lastLrs = reader.has('_last_lr') ? reader.numberList('_last_lr', groupCount) : this.lastLrs;
+    return () => {
+      this.baseLrs = baseLrs;
+      this.lastEpoch = lastEpoch;
+      this.stepCount = stepCount;
+      this.lastLrs = lastLrs === null ? null : lastLrs.slice();
+    };
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * The PyTorch-like view of what a scheduler drives: `{ paramGroups, stateDict(), loadStateDict() }`.
+ * Schedulers see only this view; nothing outside `optim/` knows what a tfjs optimizer is.
+ */
+import { InvalidArgumentError, InvalidStateError } from '../errors';
+import type { ParamGroup, ParamGroupsLike } from './param-group';
+import { isTfjsOptimizer, tfjsParamGroup, type TfjsOptimizerLike } from './tfjs-groups';
+import { decodeFloat, encodeFloat, type JsonValue } from '../state/encoding';
+
+/** What a scheduler accepts: a tfjs optimizer, an array of them (one group each), or param groups. */
+export type OptimizerLike = TfjsOptimizerLike | readonly TfjsOptimizerLike[] | ParamGroupsLike | OptimizerView;
+
+/** PyTorch's `optimizer.state_dict()["param_groups"]`: the groups' hyper-parameters, as JSON data. */
+export interface OptimizerState {
+  param_groups: Array<Record<string, JsonValue>>;
+}
+
+const NUMERIC_KEYS = ['lr', 'initial_lr', 'momentum', 'max_lr', 'min_lr', 'max_momentum', 'base_momentum'];
+
+export class OptimizerView {
+  /** The param groups, one record each, shared by every scheduler on the same optimizer(s). */
+  readonly paramGroups: ParamGroup[];
+  readonly #tfjsOptimizers: readonly TfjsOptimizerLike[] | null;
+  readonly #plain: ParamGroupsLike | null;
+  #iterationsAtFirstSchedule: number | undefined;
+
+  /** @internal use `asOptimizer()` */
+  constructor(source: readonly TfjsOptimizerLike[] | ParamGroupsLike) {
+    if (Array.isArray(source)) {
+      const optimizers = source as readonly TfjsOptimizerLike[];
+      this.#tfjsOptimizers = optimizers.slice();
+      this.#plain = null;
+      this.paramGroups = optimizers.map(tfjsParamGroup);
+    } else {
+      this.#tfjsOptimizers = null;
+      this.#plain = source as ParamGroupsLike;
+      this.paramGroups = this.#plain.paramGroups;
+    }
+  }
+
+  /** The tfjs optimizers behind the groups (empty for plain param groups). */
+  get optimizers(): readonly TfjsOptimizerLike[] {
+    return this.#tfjsOptimizers ?? [];
+  }
+
+  /** Total optimizer updates so far, or `undefined` when the source does not count them. */
+  get iterations(): number | undefined {
+    if (this.#tfjsOptimizers !== null) {
+      let total = 0;
+      for (const optimizer of this.#tfjsOptimizers) total += optimizer.iterations;
+      return total;
+    }
+    const iterations = this.#plain?.iterations;
+    return typeof iterations === 'number' ? iterations : undefined;
+  }
+
+  /** @internal Called by each scheduler's constructor: remembers the update count when scheduling began. */
+  markScheduled(): void {
+    if (this.#iterationsAtFirstSchedule === undefined) this.#iterationsAtFirstSchedule = this.iterations;
+  }
+
+  /**
+   * @internal Whether the optimizer updated since the first scheduler was attached (PyTorch's
+   * `_opt_called`); `undefined` when unknown.
+   */
+  steppedSinceScheduled(): boolean | undefined {
+    const now = this.iterations;
+    if (now === undefined || this.#iterationsAtFirstSchedule === undefined) return undefined;
+    return now > this.#iterationsAtFirstSchedule;
+  }
+
+  /** Whether two views drive the same groups (PyTorch compares optimizer identity). */
+  sameGroupsAs(other: OptimizerView): boolean {
+    if (other === this) return true;
+    if (other.paramGroups.length !== this.paramGroups.length) return false;
+    return this.paramGroups.every((group, i) => group === other.paramGroups[i]);
+  }
+
+  /** The groups' hyper-parameters as plain JSON data (non-finite numbers as "inf", "-inf", "nan"). */
+  stateDict(): OptimizerState {
+    return {
+      param_groups: this.paramGroups.map((group) => {
+        const out: Record<string, JsonValue> = { lr: encodeFloat(group.lr) };
+        for (const key of Object.keys(group)) out[key] = encodeGroupValue(group[key]);
+        if ('momentum' in group) out.momentum = encodeFloat(group.momentum as number);
+        if ('betas' in group) out.betas = (group.betas as number[]).map(encodeFloat);
+        return out;
+      }),
+    };
+  }
+
+  /** Replaces every group's hyper-parameters with the saved ones; validates everything first. */
+  loadStateDict(state: OptimizerState): void {
+    const groups = validateOptimizerState(state, this.paramGroups);
+    groups.forEach((saved, i) => {
+      const group = this.paramGroups[i];
+      for (const [key, value] of saved) group[key] = value;
+    });
+  }
+}
+
+function encodeGroupValue(value: unknown): JsonValue {
+  if (typeof value === 'number') return encodeFloat(value);
+  if (Array.isArray(value)) return value.map(encodeGroupValue);
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  return null;
+}
+
+function validateOptimizerState(state: unknown, groups: readonly ParamGroup[]): Array<Array<[string, unknown]>> {
+  const where = 'OptimizerView.loadStateDict';
+  if (typeof state !== 'object' || state === null || !Array.isArray((state as OptimizerState).param_groups)) {
+    throw new InvalidStateError(`${where}: key "param_groups" must be an array of param groups, got ${describe(state)}`);
+  }
+  const saved = (state as OptimizerState).param_groups;
+  if (saved.length !== groups.length) {
+    throw new InvalidStateError(
+      `${where}: key "param_groups" has ${saved.length} groups, but the optimizer has ${groups.length}`,
+    );
+  }
+  return saved.map((savedGroup, i) => {
+    if (typeof savedGroup !== 'object' || savedGroup === null || Array.isArray(savedGroup)) {
+      throw new InvalidStateError(`${where}: param_groups[${i}] must be an object, got ${describe(savedGroup)}`);
+    }
+    const entries: Array<[string, unknown]> = [];
+    for (const key of Object.keys(savedGroup)) {
+      const raw = savedGroup[key];
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+        throw new InvalidStateError(`${where}: param_groups[${i}] has the forbidden key "${key}"`);
+      }
+      if (NUMERIC_KEYS.includes(key)) {
+        const value = decodeFloat(raw);
+        if (value === undefined) {
+          throw new InvalidStateError(`${where}: param_groups[${i}].${key} must be a number, got ${describe(raw)}`);
+        }
+        if (key === 'momentum' && isTfjsGroup(groups[i]) && !('momentum' in groups[i])) {
+          if (value === 0) continue;
+          throw new InvalidStateError(
+            `${where}: param_groups[${i}].momentum is ${value}, but that optimizer has no momentum`,
+          );
+        }
+        entries.push([key, value]);
+      } else if (key === 'betas') {
+        const pair = Array.isArray(raw) ? raw.map(decodeFloat) : [];
+        if (pair.length !== 2 || pair.some((v) => v === undefined)) {
+          throw new InvalidStateError(`${where}: param_groups[${i}].betas must be a pair of numbers, got ${describe(raw)}`);
+        }
+        if (isTfjsGroup(groups[i]) && !('betas' in groups[i])) {
+          throw new InvalidStateError(`${where}: param_groups[${i}] has "betas", but that optimizer has none`);
+        }
+        entries.push([key, pair as number[]]);
+      } else {
+        entries.push([key, raw]);
+      }
+    }
+    if (!entries.some(([key]) => key === 'lr')) {
+      throw new InvalidStateError(`${where}: param_groups[${i}] has no "lr"`);
+    }
+    return entries;
+  });
+}
+
+function isTfjsGroup(group: ParamGroup): boolean {
+  return Object.getPrototypeOf(group) !== Object.prototype;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+const singleViews = new WeakMap<object, OptimizerView>();
+const sequenceViews = new WeakMap<object, OptimizerView[]>();
+
+/**
+ * The PyTorch-like view of a tfjs optimizer, an array of tfjs optimizers (one param group each),
+ * or any object with `paramGroups`. The same input (the same sequence of optimizers) always gives
+ * the same view and the same group records, so schedulers on one optimizer share `initial_lr`.
+ */
+export function asOptimizer(optimizer: OptimizerLike): OptimizerView {
+  if (optimizer instanceof OptimizerView) return optimizer;
+  if (Array.isArray(optimizer)) return viewOfSequence(optimizer as readonly TfjsOptimizerLike[]);
+  if (isTfjsOptimizer(optimizer)) return viewOfSequence([optimizer]);
+  const groupsLike = optimizer as ParamGroupsLike;
+  if (typeof groupsLike === 'object' && groupsLike !== null && Array.isArray(groupsLike.paramGroups)) {
+    groupsLike.paramGroups.forEach((group, i) => {
+      if (typeof group !== 'object' || group === null || typeof group.lr !== 'number') {
+        throw new InvalidArgumentError(`asOptimizer: paramGroups[${i}].lr must be a number, got ${describe(group?.lr)}`);
+      }
+    });
+    let view = singleViews.get(groupsLike);
+    if (view === undefined) {
+      view = new OptimizerView(groupsLike);
+      singleViews.set(groupsLike, view);
+    }
+    return view;
+  }
+  throw new InvalidArgumentError(
+    `asOptimizer: expected a tfjs optimizer, an array of tfjs optimizers, or an object with paramGroups, got ${describe(optimizer)}`,
+    'TypeError',
+  );
+}
+
+function viewOfSequence(optimizers: readonly TfjsOptimizerLike[]): OptimizerView {
+  if (optimizers.length === 0) {
+    throw new InvalidArgumentError('asOptimizer: the array of optimizers is empty', 'ValueError');
+  }
+  optimizers.forEach((optimizer, i) => {
+    if (!isTfjsOptimizer(optimizer)) {
+      throw new InvalidArgumentError(`asOptimizer: element ${i} is not a tfjs optimizer, got ${describe(optimizer)}`, 'TypeError');
+    }
+  });
+  const candidates = sequenceViews.get(optimizers[0]) ?? [];
+  const found = candidates.find(
+    (view) => view.optimizers.length === optimizers.length && view.optimizers.every((o, i) => o === optimizers[i]),
+  );
+  if (found) return found;
+  const view = new OptimizerView(optimizers);
+  candidates.push(view);
+  sequenceViews.set(optimizers[0], candidates);
+  return view;
+}
+
+/**
+ * A tensor-free optimizer: param groups only, for plots, tests and framework-free use.
+ * Call `step()` where the training loop would update weights, so the "scheduler stepped before
+ * optimizer" warning works as in PyTorch.
+ */
+export class VirtualOptimizer implements ParamGroupsLike {
+  readonly paramGroups: ParamGroup[];
+  iterations = 0;
+
+  constructor(groups: ReadonlyArray<Partial<ParamGroup> & { lr: number }>) {
+    this.paramGroups = groups.map((group) => ({ ...group }));
+  }
+
+  step(): void {
+    this.iterations += 1;
+  }
+}

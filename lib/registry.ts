@@ -1,0 +1,72 @@
+/**
+ * Class name -> constructor, and `createScheduler(optimizer, type, args)`, which takes PyTorch's
+ * class name and snake_case keyword arguments so a Python constructor call ports by copy-paste.
+ */
+import { InvalidArgumentError } from './errors';
+import type { LRScheduler } from './lr-scheduler';
+import type { OptimizerLike } from './optim/optimizer-view';
+import { describeValue } from './state/state-reader';
+import { StepLR } from './schedulers/step-lr';
+import { GradualWarmupScheduler } from './warmup/gradual-warmup-scheduler';
+
+/** A scheduler class: `new (optimizer, options)`. `optimizer` is `null` only for ChainedScheduler. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SchedulerConstructor = new (optimizer: any, options: any) => LRScheduler;
+
+const registry = new Map<string, SchedulerConstructor>();
+
+/** Adds a scheduler class to the factory under `name` (usually its `className`). */
+export function registerScheduler(name: string, constructor: SchedulerConstructor): void {
+  if (typeof name !== 'string' || name === '') {
+    throw new InvalidArgumentError(`registerScheduler: name must be a non-empty string, got ${describeValue(name)}`);
+  }
+  if (typeof constructor !== 'function') {
+    throw new InvalidArgumentError(`registerScheduler: constructor must be a class, got ${describeValue(constructor)}`, 'TypeError');
+  }
+  registry.set(name, constructor);
+}
+
+/** The registered class names. */
+export function registeredSchedulers(): string[] {
+  return [...registry.keys()];
+}
+
+/** The class registered under `name`; throws for an unknown name. */
+export function schedulerClass(name: string): SchedulerConstructor {
+  const found = registry.get(name);
+  if (found === undefined) {
+    throw new InvalidArgumentError(
+      `createScheduler: unknown scheduler type ${describeValue(name)} (known: ${registeredSchedulers().join(', ')})`,
+    );
+  }
+  return found;
+}
+
+/** PyTorch's keyword name as this package's option name: `step_size` -> `stepSize`, `T_max` -> `tMax`. */
+export function camelCaseOption(name: string): string {
+  const parts = name.split('_').filter((part) => part !== '');
+  if (parts.length === 0) return name;
+  return parts
+    .map((part, i) => (i === 0 ? part.charAt(0).toLowerCase() + part.slice(1) : part.charAt(0).toUpperCase() + part.slice(1)))
+    .join('');
+}
+
+/**
+ * Builds a scheduler from PyTorch's class name and keyword arguments as live values (numbers,
+ * arrays, scheduler instances, functions). For `ChainedScheduler`, `optimizer` may be `null`.
+ *
+ * @example
+ * createScheduler(optimizer, 'StepLR', { step_size: 30, gamma: 0.1 });
+ */
+export function createScheduler(optimizer: OptimizerLike | null, type: string, args: Record<string, unknown> = {}): LRScheduler {
+  const constructor = schedulerClass(type);
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    throw new InvalidArgumentError(`createScheduler: args for ${type} must be an object of keyword arguments, got ${describeValue(args)}`, 'TypeError');
+  }
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) options[camelCaseOption(key)] = value;
+  return new constructor(optimizer, options);
+}
+
+registerScheduler(StepLR.className, StepLR);
+registerScheduler(GradualWarmupScheduler.className, GradualWarmupScheduler);

@@ -1,0 +1,75 @@
+import { LRScheduler } from '../lr-scheduler';
+import { floorDiv, mod, pow } from '../math';
+import type { OptimizerLike } from '../optim/optimizer-view';
+import { OptionChecker } from '../options';
+import type { StateReader, SchedulerState } from '../state/state-reader';
+
+export interface StepLROptions {
+  /** Period of learning-rate decay, in epochs (PyTorch `step_size`; a fractional period is legal). */
+  stepSize: number;
+  /** Multiplicative factor of decay. @default 0.1 */
+  gamma?: number;
+  /** Index of the last epoch when resuming. @default -1 */
+  lastEpoch?: number;
+}
+
+/**
+ * Decays each group's learning rate by `gamma` every `stepSize` epochs.
+ *
+ * `lr = initial_lr * gamma ** floor(epoch / stepSize)`
+ *
+ * @example
+ * const scheduler = new StepLR(optimizer, { stepSize: 30, gamma: 0.1 }); // initial lr 0.05
+ * // epochs 0-29: 0.05, 30-59: 0.005, 60-89: 0.0005, ...
+ *
+ * Differs from PyTorch: `stepSize` 0 throws at construction (PyTorch raises ZeroDivisionError at
+ * the first step).
+ */
+export class StepLR extends LRScheduler {
+  static override readonly className = 'StepLR';
+  stepSize: number;
+  gamma: number;
+
+  constructor(optimizer: OptimizerLike, options: StepLROptions) {
+    const check = new OptionChecker('StepLR', options).known(['stepSize', 'gamma', 'lastEpoch']);
+    const stepSize = check.number('stepSize', options.stepSize, undefined, 'a non-zero number', (n) => n !== 0 && !Number.isNaN(n));
+    const gamma = check.number('gamma', options.gamma, 0.1);
+    super(optimizer, check.lastEpoch(options.lastEpoch));
+    this.stepSize = stepSize;
+    this.gamma = gamma;
+    this.initialStep();
+  }
+
+  override getLr(): readonly number[] {
+    this.warnIfOutsideStep();
+    const groups = this.optimizer.paramGroups;
+    const lrs = this.nextLrs;
+    const decay = this.lastEpoch !== 0 && mod(this.lastEpoch, this.stepSize) === 0;
+    for (let i = 0; i < groups.length; i++) lrs[i] = decay ? groups[i].lr * this.gamma : groups[i].lr;
+    return lrs;
+  }
+
+  protected override closedFormLr(): readonly number[] {
+    const factor = pow(this.gamma, floorDiv(this.lastEpoch, this.stepSize));
+    const lrs = this.nextLrs;
+    for (let i = 0; i < lrs.length; i++) lrs[i] = this.baseLrs[i] * factor;
+    return lrs;
+  }
+
+  protected override writeState(state: SchedulerState): void {
+    super.writeState(state);
+    state.step_size = this.stepSize;
+    state.gamma = this.gamma;
+  }
+
+  protected override readState(reader: StateReader): () => void {
+    const applyBase = super.readState(reader);
+    const stepSize = reader.number('step_size');
+    const gamma = reader.number('gamma');
+    return () => {
+      applyBase();
+      this.stepSize = stepSize;
+      this.gamma = gamma;
+    };
+  }
+}

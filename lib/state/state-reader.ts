@@ -1,0 +1,132 @@
+/**
+ * Reads a state dict key by key against what a scheduler expects, so `loadStateDict()` can
+ * validate everything before it changes anything. Every error names the class, the key, what was
+ * expected and what was given.
+ */
+import { InvalidStateError } from '../errors';
+import { decodeFloat, encodeFloat, type JsonValue } from './encoding';
+
+/** A scheduler's state dict: plain JSON data with PyTorch's key names. */
+export type SchedulerState = { [key: string]: JsonValue };
+
+/** Keys that only make sense inside Python: accepted and ignored. */
+const PYTHON_ONLY_KEYS = ['_get_lr_called_within_step', '_is_initial', 'verbose', '__scheduler__'];
+const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
+
+export class StateReader {
+  readonly #className: string;
+  readonly #state: Readonly<Record<string, unknown>>;
+  readonly #read = new Set<string>();
+
+  constructor(className: string, state: unknown) {
+    this.#className = className;
+    if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+      throw new InvalidStateError(`${className}.loadStateDict: expected a state dict object, got ${describeValue(state)}`);
+    }
+    const record = state as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (FORBIDDEN_KEYS.includes(key)) throw this.error(key, 'no such key (forbidden name)', record[key]);
+    }
+    const tag = record.__scheduler__;
+    if (tag !== undefined && tag !== className) {
+      throw new InvalidStateError(
+        `${className}.loadStateDict: key "__scheduler__" must be "${className}", got ${describeValue(tag)}`,
+      );
+    }
+    this.#state = record;
+  }
+
+  /** Whether the state has this key. */
+  has(key: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.#state, key);
+  }
+
+  /** The raw value (marks the key as read); `undefined` when absent. */
+  raw(key: string): unknown {
+    this.#read.add(key);
+    return this.has(key) ? this.#state[key] : undefined;
+  }
+
+  /** A required value, checked by `decode`, which returns `undefined` for a value it rejects. */
+  value<T>(key: string, expected: string, decode: (raw: unknown) => T | undefined): T {
+    if (!this.has(key)) throw this.error(key, expected, undefined);
+    const raw = this.raw(key);
+    const value = decode(raw);
+    if (value === undefined) throw this.error(key, expected, raw);
+    return value;
+  }
+
+  /** An optional value: `fallback` when absent, otherwise checked like `value()`. */
+  optional<T>(key: string, expected: string, decode: (raw: unknown) => T | undefined, fallback: T): T {
+    return this.has(key) ? this.value(key, expected, decode) : fallback;
+  }
+
+  number(key: string): number {
+    return this.value(key, 'a number', decodeFloat);
+  }
+
+  integer(key: string): number {
+    return this.value(key, 'an integer', decodeInteger);
+  }
+
+  boolean(key: string): boolean {
+    return this.value(key, 'a boolean', (raw) => (typeof raw === 'boolean' ? raw : undefined));
+  }
+
+  string<T extends string>(key: string, allowed: readonly T[]): T {
+    const expected = `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`;
+    return this.value(key, expected, (raw) => (allowed.includes(raw as T) ? (raw as T) : undefined));
+  }
+
+  /** A list of numbers, of exactly `length` entries when given (one per param group). */
+  numberList(key: string, length?: number): number[] {
+    const expected = length === undefined ? 'a list of numbers' : `a list of ${length} numbers`;
+    return this.value(key, expected, (raw) => decodeNumberList(raw, length));
+  }
+
+  /** Fails on any key no schema of this class read (Python-only keys are ignored). */
+  finish(): void {
+    for (const key of Object.keys(this.#state)) {
+      if (!this.#read.has(key) && !PYTHON_ONLY_KEYS.includes(key)) {
+        throw this.error(key, 'no such key', this.#state[key]);
+      }
+    }
+  }
+
+  error(key: string, expected: string, given: unknown): InvalidStateError {
+    const what = expected === 'no such key' || expected.startsWith('no such key')
+      ? `unexpected key "${key}" (${expected})`
+      : `key "${key}" must be ${expected}, got ${given === undefined ? 'nothing (missing)' : describeValue(given)}`;
+    return new InvalidStateError(`${this.#className}.loadStateDict: ${what}`);
+  }
+}
+
+export function decodeInteger(raw: unknown): number | undefined {
+  return typeof raw === 'number' && Number.isInteger(raw) ? raw : undefined;
+}
+
+export function decodeNumberList(raw: unknown, length?: number): number[] | undefined {
+  if (!Array.isArray(raw) || (length !== undefined && raw.length !== length)) return undefined;
+  const out: number[] = [];
+  for (const item of raw) {
+    const value = decodeFloat(item);
+    if (value === undefined) return undefined;
+    out.push(value);
+  }
+  return out;
+}
+
+/** A list of numbers as JSON data (non-finite numbers as strings). */
+export function encodeFloatList(values: readonly number[]): Array<number | string> {
+  return values.map(encodeFloat);
+}
+
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}

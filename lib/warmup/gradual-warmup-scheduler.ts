@@ -1,0 +1,175 @@
+import { LRScheduler } from '../lr-scheduler';
+import type { OptimizerLike } from '../optim/optimizer-view';
+import { OptionChecker } from '../options';
+import { encodeFloat } from '../state/encoding';
+import type { SchedulerState, StateReader } from '../state/state-reader';
+
+export interface GradualWarmupSchedulerOptions {
+  /** Target lr = base lr * multiplier; with 1 the warmup starts from 0 and ends at the base lr. */
+  multiplier: number;
+  /** The number of epochs the warmup lasts; the target lr is reached at `totalEpoch`. */
+  totalEpoch: number;
+  /** The scheduler that takes over after the warmup (any scheduler, including ReduceLROnPlateau). @default undefined */
+  afterScheduler?: LRScheduler | null;
+}
+
+/** What `step(metrics, epoch)` of a ReduceLROnPlateau after-scheduler looks like. */
+interface PlateauLike {
+  step(metrics?: number, epoch?: number): void;
+}
+
+/**
+ * Gradually warms the learning rate up over the first `totalEpoch` epochs, then hands over to
+ * `afterScheduler` (ildoonet/pytorch-gradual-warmup-lr at 7021d63, quirks included).
+ *
+ * `lr = base_lr * epoch / totalEpoch` when `multiplier` is 1, otherwise
+ * `lr = base_lr * ((multiplier - 1) * epoch / totalEpoch + 1)`; after the warmup the after-scheduler
+ * runs with its base lrs rescaled by `multiplier` (once, at the hand-off).
+ *
+ * @example
+ * const after = new StepLR(optimizer, { stepSize: 10, gamma: 0.1 }); // SGD lr 0.1
+ * const warmup = new GradualWarmupScheduler(optimizer, { multiplier: 1, totalEpoch: 5, afterScheduler: after });
+ * // warmup.step(epoch) for epochs 1..19: 0.02, 0.04, 0.06, 0.08, 0.1, 0.1 ... 0.1, then 0.01 from epoch 15
+ *
+ * With a ReduceLROnPlateau after-scheduler, `step(epoch?, metrics?)` follows the original's plateau
+ * path: the warmup counts from epoch 1 and always uses the `multiplier - 1` formula.
+ *
+ * Differs from the original: `stateDict()` nests the after-scheduler's own state dict (the original
+ * pickles the live object, and a resumed run stops driving the optimizer); a `SequentialLR` or
+ * `ChainedScheduler` after-scheduler is stepped with `step()` (the original passes `None` and raises
+ * a TypeError); `totalEpoch` 0 throws a clear error at construction.
+ */
+export class GradualWarmupScheduler extends LRScheduler {
+  static override readonly className = 'GradualWarmupScheduler';
+  multiplier: number;
+  totalEpoch: number;
+  readonly afterScheduler: LRScheduler | null;
+  finished: boolean;
+
+  constructor(optimizer: OptimizerLike, options: GradualWarmupSchedulerOptions) {
+    const check = new OptionChecker('GradualWarmupScheduler', options).known(['multiplier', 'totalEpoch', 'afterScheduler']);
+    const multiplier = check.number('multiplier', options.multiplier, undefined, 'a number >= 1', (n) => n >= 1);
+    const totalEpoch = check.number('totalEpoch', options.totalEpoch, undefined, 'a non-zero number of epochs', (n) => n !== 0 && !Number.isNaN(n));
+    const afterScheduler = options.afterScheduler ?? null;
+    if (afterScheduler !== null && !(afterScheduler instanceof LRScheduler)) {
+      check.fail('afterScheduler', 'a scheduler', afterScheduler, 'TypeError');
+    }
+    super(optimizer);
+    this.multiplier = multiplier;
+    this.totalEpoch = totalEpoch;
+    this.afterScheduler = afterScheduler;
+    this.finished = false;
+    this.initialStep();
+  }
+
+  /** Whether the after-scheduler is a ReduceLROnPlateau (the original checks the exact type). */
+  private get afterIsPlateau(): boolean {
+    return this.afterScheduler !== null && this.afterScheduler.getClassName() === 'ReduceLROnPlateau';
+  }
+
+  override getLr(): readonly number[] {
+    this.warnIfOutsideStep();
+    const lrs = this.nextLrs;
+    const baseLrs = this.baseLrs;
+    if (this.lastEpoch > this.totalEpoch) {
+      const after = this.afterScheduler;
+      if (after !== null) {
+        if (!this.finished) {
+          after.baseLrs = baseLrs.map((baseLr) => baseLr * this.multiplier);
+          this.finished = true;
+        }
+        const afterLrs = after.getLastLr();
+        for (let i = 0; i < lrs.length; i++) lrs[i] = afterLrs[i];
+        return lrs;
+      }
+      for (let i = 0; i < lrs.length; i++) lrs[i] = baseLrs[i] * this.multiplier;
+      return lrs;
+    }
+    if (this.multiplier === 1) {
+      for (let i = 0; i < lrs.length; i++) lrs[i] = baseLrs[i] * (this.lastEpoch / this.totalEpoch);
+    } else {
+      for (let i = 0; i < lrs.length; i++) lrs[i] = baseLrs[i] * (((this.multiplier - 1) * this.lastEpoch) / this.totalEpoch + 1);
+    }
+    return lrs;
+  }
+
+  /**
+   * Steps the warmup, or the after-scheduler once the warmup is over. `metrics` is passed on to a
+   * ReduceLROnPlateau after-scheduler (note the order: `epoch` first, as in the original).
+   */
+  override step(epoch?: number, metrics?: number): void {
+    const after = this.afterScheduler;
+    if (this.afterIsPlateau) {
+      this.stepWithPlateau(metrics, epoch);
+      return;
+    }
+    if (this.finished && after !== null) {
+      if (epoch === undefined) after.step();
+      else after.step(epoch - this.totalEpoch);
+      this.lastEpoch = after.lastEpoch + this.totalEpoch + 1;
+      this.recordAfterLrs(after);
+      return;
+    }
+    super.step(epoch);
+  }
+
+  /** The original's `step_ReduceLROnPlateau`: warmup from epoch 1, then `after.step(metrics, epoch - totalEpoch)`. */
+  private stepWithPlateau(metrics: number | undefined, epoch: number | undefined): void {
+    const stepEpoch = epoch ?? this.lastEpoch + 1;
+    this.lastEpoch = stepEpoch !== 0 ? stepEpoch : 1;
+    if (this.lastEpoch <= this.totalEpoch) {
+      const groups = this.optimizer.paramGroups;
+      for (let i = 0; i < groups.length; i++) {
+        groups[i].lr = this.baseLrs[i] * (((this.multiplier - 1) * this.lastEpoch) / this.totalEpoch + 1);
+      }
+      return;
+    }
+    // The original tests `epoch is None` after replacing it, so this always passes an epoch.
+    (this.afterScheduler as unknown as PlateauLike).step(metrics, stepEpoch - this.totalEpoch);
+  }
+
+  private recordAfterLrs(after: LRScheduler): void {
+    const afterLrs = after.lastLrsView();
+    if (afterLrs === null) {
+      this.lastLrs = null;
+      return;
+    }
+    let last = this.lastLrs;
+    if (last === null || last.length !== afterLrs.length) last = this.lastLrs = new Array<number>(afterLrs.length);
+    for (let i = 0; i < afterLrs.length; i++) last[i] = afterLrs[i];
+  }
+
+  protected override writeState(state: SchedulerState): void {
+    super.writeState(state);
+    state.multiplier = encodeFloat(this.multiplier);
+    state.total_epoch = encodeFloat(this.totalEpoch);
+    state.finished = this.finished;
+    state.after_scheduler = this.afterScheduler === null ? null : this.afterScheduler.stateDict();
+  }
+
+  protected override readState(reader: StateReader): () => void {
+    const applyBase = super.readState(reader);
+    const multiplier = reader.number('multiplier');
+    const totalEpoch = reader.number('total_epoch');
+    const finished = reader.boolean('finished');
+    const savedAfter = reader.raw('after_scheduler');
+    let applyAfter = (): void => {};
+    if (this.afterScheduler === null) {
+      if (savedAfter !== null && savedAfter !== undefined) {
+        throw reader.error('after_scheduler', 'null (this scheduler was built without an afterScheduler)', savedAfter);
+      }
+    } else {
+      if (savedAfter === null || savedAfter === undefined) {
+        throw reader.error('after_scheduler', `the state dict of a ${this.afterScheduler.getClassName()}`, savedAfter);
+      }
+      applyAfter = this.afterScheduler.prepareLoad(savedAfter);
+    }
+    return () => {
+      applyBase();
+      this.multiplier = multiplier;
+      this.totalEpoch = totalEpoch;
+      this.finished = finished;
+      applyAfter();
+    };
+  }
+}
