@@ -4,6 +4,9 @@
 export { LRScheduler } from './lr-scheduler';
 export { StepLR, type StepLROptions } from './schedulers/step-lr';
 export { GradualWarmupScheduler, type GradualWarmupSchedulerOptions } from './warmup/gradual-warmup-scheduler';
+// -- simple schedulers --
+// -- cyclic and cosine schedulers --
+// -- plateau and composite schedulers --
 
 export { createScheduler, registerScheduler, registeredSchedulers, camelCaseOption, type SchedulerConstructor } from './registry';
 export { fromConfig, ConfigError, type ScheduleConfig, type SchedulerConfig, type OptimizerConfig, type BuiltSchedule, type FromConfigOptions } from './config/from-config';

@@ -8,6 +8,9 @@ import type { OptimizerLike } from './optim/optimizer-view';
 import { describeValue } from './state/state-reader';
 import { StepLR } from './schedulers/step-lr';
 import { GradualWarmupScheduler } from './warmup/gradual-warmup-scheduler';
+// -- imports: simple schedulers --
+// -- imports: cyclic and cosine schedulers --
+// -- imports: plateau and composite schedulers --
 
 /** A scheduler class: `new (optimizer, options)`. `optimizer` is `null` only for ChainedScheduler. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -70,3 +73,6 @@ export function createScheduler(optimizer: OptimizerLike | null, type: string, a
 
 registerScheduler(StepLR.className, StepLR);
 registerScheduler(GradualWarmupScheduler.className, GradualWarmupScheduler);
+// -- simple schedulers --
+// -- cyclic and cosine schedulers --
+// -- plateau and composite schedulers --

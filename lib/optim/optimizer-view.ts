@@ -69,6 +69,25 @@ export class OptimizerView {
     return now > this.#iterationsAtFirstSchedule;
   }
 
+  /**
+   * What momentum-cycling schedulers can change (PyTorch checks `optimizer.defaults`): `'momentum'`
+   * when every group has `momentum`, `'betas'` when every group has `betas` (Adam: `beta1` is
+   * cycled), `null` otherwise.
+   */
+  momentumKind(): 'momentum' | 'betas' | null {
+    const groups = this.paramGroups;
+    if (groups.every((group) => 'betas' in group)) return 'betas';
+    if (groups.every((group) => 'momentum' in group)) return 'momentum';
+    return null;
+  }
+
+  /** A hint for the "optimizer must support momentum" error, when a tfjs SGD optimizer is involved. */
+  momentumHint(): string {
+    return this.optimizers.some((optimizer) => optimizer.getClassName() === 'SGD')
+      ? ' (tfjs "sgd" has no momentum; PyTorch\'s SGD does: use tf.train.momentum(lr, 0), which computes plain SGD and can carry momentum)'
+      : '';
+  }
+
   /** Whether two views drive the same groups (PyTorch compares optimizer identity). */
   sameGroupsAs(other: OptimizerView): boolean {
     if (other === this) return true;
