@@ -67,8 +67,8 @@ export class GradualWarmupScheduler extends LRScheduler {
     return this.afterScheduler !== null && this.afterScheduler.getClassName() === 'ReduceLROnPlateau';
   }
 
+  // The original (at 7021d63) does not warn when getLr() is called outside step().
   override getLr(): readonly number[] {
-    this.warnIfOutsideStep();
     const lrs = this.nextLrs;
     const baseLrs = this.baseLrs;
     if (this.lastEpoch > this.totalEpoch) {

@@ -1,0 +1,68 @@
+import { LRScheduler } from '../lr-scheduler';
+import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
+import { OptionChecker } from '../options';
+import type { StateReader, SchedulerState } from '../state/state-reader';
+import { lrLambdaList, readLrLambdas, writeLrLambdas, type LrLambda } from './lr-lambdas';
+
+export interface LambdaLROptions {
+  /**
+   * A function of the epoch giving the factor applied to the initial learning rate, or a list of
+   * such functions, one per param group (PyTorch `lr_lambda`).
+   */
+  lrLambda: LrLambda | readonly LrLambda[];
+  /** Index of the last epoch when resuming. @default -1 */
+  lastEpoch?: number;
+}
+
+/**
+ * Sets each group's learning rate to its initial learning rate times a function of the epoch.
+ *
+ * `lr = initial_lr * lrLambda(epoch)`
+ *
+ * @example
+ * const scheduler = new LambdaLR(optimizer, { lrLambda: (epoch) => 0.95 ** epoch }); // initial lr 0.1
+ * // epoch 0: 0.1, 1: 0.095, 2: 0.09025, 3: 0.0857375, ...
+ *
+ * Differs from PyTorch: a `lrLambda` that is not a function throws a TypeError at construction
+ * (PyTorch raises "'float' object is not callable" in the constructor's initial step, after
+ * writing `initial_lr` into the groups). The state dict stores `null` for every lambda
+ * (TypeScript functions carry no attributes to save); loading accepts `null` or an object per
+ * lambda and keeps the live lambdas.
+ */
+export class LambdaLR extends LRScheduler {
+  static override readonly className = 'LambdaLR';
+  /** PyTorch's `lr_lambdas`: one function per param group. */
+  readonly lrLambdas: readonly LrLambda[];
+
+  constructor(optimizer: OptimizerLike, options: LambdaLROptions) {
+    const check = new OptionChecker('LambdaLR', options).known(['lrLambda', 'lastEpoch']);
+    const groupCount = asOptimizer(optimizer).paramGroups.length;
+    const lrLambdas = lrLambdaList(
+      'LambdaLR',
+      options.lrLambda,
+      groupCount,
+      (typeName) => `option "lrLambda" must be a function or a list of functions, got ${typeName} ('${typeName}' object is not callable)`,
+    );
+    super(optimizer, check.lastEpoch(options.lastEpoch));
+    this.lrLambdas = lrLambdas;
+    this.initialStep();
+  }
+
+  override getLr(): readonly number[] {
+    this.warnIfOutsideStep();
+    const lrs = this.nextLrs;
+    for (let i = 0; i < lrs.length; i++) lrs[i] = this.baseLrs[i] * this.lrLambdas[i](this.lastEpoch);
+    return lrs;
+  }
+
+  protected override writeState(state: SchedulerState): void {
+    super.writeState(state);
+    state.lr_lambdas = writeLrLambdas(this.lrLambdas);
+  }
+
+  protected override readState(reader: StateReader): () => void {
+    const applyBase = super.readState(reader);
+    readLrLambdas(reader, this.lrLambdas.length);
+    return applyBase;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The `lrLambda` option and `lr_lambdas` state shared by LambdaLR and MultiplicativeLR: one
+ * function for every group, or a list with one per group (PyTorch's `lr_lambdas`).
+ */
+import { InvalidArgumentError } from '../errors';
+import type { StateReader } from '../state/state-reader';
+import type { JsonValue } from '../state/encoding';
+
+/** A function of the epoch (`lastEpoch`, an integer in normal use) giving a multiplicative factor. */
+export type LrLambda = (epoch: number) => number;
+
+/** Python's `type(value).__name__` for the JavaScript values a caller may pass by mistake. */
+function pythonTypeName(value: unknown): string {
+  if (value === null || value === undefined) return 'NoneType';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'string') return 'str';
+  if (Array.isArray(value)) return 'list';
+  return typeof value === 'object' ? 'dict' : typeof value;
+}
+
+/**
+ * PyTorch's `lr_lambdas`: a single value repeated for every group, or a list that must have one
+ * entry per group ("Expected N lr_lambdas, but got M"). Every entry must be a function;
+ * `nonFunctionMessage(typeName)` words the TypeError.
+ */
+export function lrLambdaList(
+  className: string,
+  lrLambda: unknown,
+  groupCount: number,
+  nonFunctionMessage: (typeName: string) => string,
+): LrLambda[] {
+  if (lrLambda === undefined) {
+    throw new InvalidArgumentError(`${className}: option "lrLambda" must be a function or a list of functions, got undefined`, 'TypeError');
+  }
+  let entries: unknown[];
+  if (Array.isArray(lrLambda)) {
+    if (lrLambda.length !== groupCount) {
+      throw new InvalidArgumentError(`${className}: Expected ${groupCount} lr_lambdas, but got ${lrLambda.length}`);
+    }
+    entries = lrLambda.slice();
+  } else {
+    entries = new Array<unknown>(groupCount).fill(lrLambda);
+  }
+  for (const entry of entries) {
+    if (typeof entry !== 'function') {
+      throw new InvalidArgumentError(`${className}: ${nonFunctionMessage(pythonTypeName(entry))}`, 'TypeError');
+    }
+  }
+  return entries as LrLambda[];
+}
+
+/**
+ * `lr_lambdas` as stored in a state dict: `null` per lambda (PyTorch stores `None` for a plain
+ * function; a TypeScript function carries no state to save).
+ */
+export function writeLrLambdas(lambdas: readonly LrLambda[]): JsonValue[] {
+  return new Array<JsonValue>(lambdas.length).fill(null);
+}
+
+/**
+ * Validates `lr_lambdas`: one entry per lambda, each `null` or an object (a Python callable
+ * object's attribute dict, e.g. `{}` for transformers' partials). The live lambdas stay; the
+ * entries carry nothing to restore.
+ */
+export function readLrLambdas(reader: StateReader, count: number): void {
+  reader.value('lr_lambdas', `a list of ${count} entries, each null or an object`, (raw) =>
+    Array.isArray(raw) &&
+    raw.length === count &&
+    raw.every((entry) => entry === null || (typeof entry === 'object' && !Array.isArray(entry)))
+      ? true
+      : undefined,
+  );
+}
