@@ -1,0 +1,103 @@
+import { PythonArithmeticError } from '../errors';
+import { LRScheduler } from '../lr-scheduler';
+import { PI, cos, mod } from '../math';
+import type { OptimizerLike } from '../optim/optimizer-view';
+import { OptionChecker } from '../options';
+import { decodeFloat, encodeFloat } from '../state/encoding';
+import type { SchedulerState, StateReader } from '../state/state-reader';
+
+export interface CosineAnnealingLROptions {
+  /** Half-period of the cosine, in epochs (PyTorch `T_max`; a fractional or negative value is legal). */
+  tMax: number;
+  /** Minimum learning rate. @default 0 */
+  etaMin?: number;
+  /** Index of the last epoch when resuming. @default -1 */
+  lastEpoch?: number;
+}
+
+/**
+ * Anneals each group's learning rate from its initial value to `etaMin` along a cosine over
+ * `tMax` epochs, then back up over the next `tMax` (the schedule is periodic; it never restarts).
+ *
+ * Closed form (`step(epoch)`): `lr = etaMin + (initial_lr - etaMin) * (1 + cos(pi * epoch / tMax)) / 2`.
+ * Chainable form (`step()`), PyTorch's recursion from the current lr:
+ * `lr' = (1 + cos(pi * epoch / tMax)) / (1 + cos(pi * (epoch - 1) / tMax)) * (lr - etaMin) + etaMin`,
+ * with PyTorch's special cases: the first step of a resumed scheduler uses the closed form, and the
+ * step leaving the minimum (`(epoch - 1 - tMax) % (2 * tMax) == 0`) adds
+ * `(initial_lr - etaMin) * (1 - cos(pi / tMax)) / 2`.
+ *
+ * @example
+ * const scheduler = new CosineAnnealingLR(optimizer, { tMax: 4 }); // initial lr 0.1
+ * // epochs 0..8: 0.1, 0.0853..., 0.05, 0.0146..., 0, 0.0146..., 0.05, 0.0853..., 0.1
+ *
+ * Differs from PyTorch: `tMax` 0 throws at construction (PyTorch raises ZeroDivisionError at the
+ * first step); a NaN `tMax` or a non-finite `etaMin`, which can only produce NaN learning rates, is
+ * rejected.
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  static override readonly className = 'CosineAnnealingLR';
+  tMax: number;
+  etaMin: number;
+
+  constructor(optimizer: OptimizerLike, options: CosineAnnealingLROptions) {
+    const check = new OptionChecker('CosineAnnealingLR', options).known(['tMax', 'etaMin', 'lastEpoch']);
+    const tMax = check.number('tMax', options.tMax, undefined, 'a non-zero number', (n) => n !== 0 && !Number.isNaN(n));
+    const etaMin = check.number('etaMin', options.etaMin, 0, 'a finite number', Number.isFinite);
+    super(optimizer, check.lastEpoch(options.lastEpoch));
+    this.tMax = tMax;
+    this.etaMin = etaMin;
+    this.initialStep();
+  }
+
+  override getLr(): readonly number[] {
+    this.warnIfOutsideStep();
+    const groups = this.optimizer.paramGroups;
+    const lrs = this.nextLrs;
+    const { etaMin, tMax, lastEpoch } = this;
+    if (this.isInitial) {
+      for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr;
+    } else if (this.stepCount === 1 && lastEpoch > 0) {
+      // PyTorch's operation order here is `last_epoch * pi / T_max` (the closed form has `pi * last_epoch / T_max`).
+      const factor = 1 + cos((lastEpoch * PI) / tMax);
+      for (let i = 0; i < groups.length; i++) lrs[i] = etaMin + ((this.baseLrs[i] - etaMin) * factor) / 2;
+    } else if (mod(lastEpoch - 1 - tMax, 2 * tMax) === 0) {
+      const rise = 1 - cos(PI / tMax);
+      for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr + ((this.baseLrs[i] - etaMin) * rise) / 2;
+    } else {
+      const denominator = 1 + cos((PI * (lastEpoch - 1)) / tMax);
+      // Python raises ZeroDivisionError here; reachable only with a fractional epoch given to step(epoch).
+      if (denominator === 0) throw new PythonArithmeticError('CosineAnnealingLR: float division by zero', 'ZeroDivisionError');
+      const ratio = (1 + cos((PI * lastEpoch) / tMax)) / denominator;
+      for (let i = 0; i < groups.length; i++) lrs[i] = ratio * (groups[i].lr - etaMin) + etaMin;
+    }
+    return lrs;
+  }
+
+  protected override closedFormLr(): readonly number[] {
+    const { etaMin } = this;
+    const factor = 1 + cos((PI * this.lastEpoch) / this.tMax);
+    const lrs = this.nextLrs;
+    for (let i = 0; i < lrs.length; i++) lrs[i] = etaMin + ((this.baseLrs[i] - etaMin) * factor) / 2;
+    return lrs;
+  }
+
+  protected override writeState(state: SchedulerState): void {
+    super.writeState(state);
+    state.T_max = encodeFloat(this.tMax);
+    state.eta_min = this.etaMin;
+  }
+
+  protected override readState(reader: StateReader): () => void {
+    const applyBase = super.readState(reader);
+    const tMax = reader.value('T_max', 'a non-zero number', (raw) => {
+      const value = decodeFloat(raw);
+      return value !== undefined && value !== 0 && !Number.isNaN(value) ? value : undefined;
+    });
+    const etaMin = reader.value('eta_min', 'a finite number', (raw) => (typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined));
+    return () => {
+      applyBase();
+      this.tMax = tMax;
+      this.etaMin = etaMin;
+    };
+  }
+}

@@ -1,0 +1,71 @@
+import { LRScheduler } from '../lr-scheduler';
+import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
+import { OptionChecker } from '../options';
+import type { StateReader, SchedulerState } from '../state/state-reader';
+import { lrLambdaList, readLrLambdas, writeLrLambdas, type LrLambda } from './lr-lambdas';
+
+export interface MultiplicativeLROptions {
+  /**
+   * A function of the epoch giving the factor each step multiplies the current learning rate by,
+   * or a list of such functions, one per param group (PyTorch `lr_lambda`).
+   */
+  lrLambda: LrLambda | readonly LrLambda[];
+  /** Index of the last epoch when resuming. @default -1 */
+  lastEpoch?: number;
+}
+
+/**
+ * Multiplies each group's learning rate by a function of the epoch, every step.
+ *
+ * `lr_epoch = lr_(epoch-1) * lrLambda(epoch)`; construction leaves the learning rates as they are.
+ *
+ * @example
+ * const scheduler = new MultiplicativeLR(optimizer, { lrLambda: () => 0.5 }); // initial lr 0.1
+ * // epoch 0: 0.1, 1: 0.05, 2: 0.025, 3: 0.0125, ...
+ *
+ * Differs from PyTorch: the state dict stores `null` for every lambda (TypeScript functions carry
+ * no attributes to save); loading accepts `null` or an object per lambda and keeps the live
+ * lambdas.
+ */
+export class MultiplicativeLR extends LRScheduler {
+  static override readonly className = 'MultiplicativeLR';
+  /** PyTorch's `lr_lambdas`: one function per param group. */
+  readonly lrLambdas: readonly LrLambda[];
+
+  constructor(optimizer: OptimizerLike, options: MultiplicativeLROptions) {
+    const check = new OptionChecker('MultiplicativeLR', options).known(['lrLambda', 'lastEpoch']);
+    const groupCount = asOptimizer(optimizer).paramGroups.length;
+    const lrLambdas = lrLambdaList(
+      'MultiplicativeLR',
+      options.lrLambda,
+      groupCount,
+      (typeName) => `lrLambda should be a function, but got ${typeName}`,
+    );
+    super(optimizer, check.lastEpoch(options.lastEpoch));
+    this.lrLambdas = lrLambdas;
+    this.initialStep();
+  }
+
+  override getLr(): readonly number[] {
+    this.warnIfOutsideStep();
+    const groups = this.optimizer.paramGroups;
+    const lrs = this.nextLrs;
+    // Only the constructor's initial step keeps the lrs; any later step multiplies, also at
+    // lastEpoch 0 (after step(-1)) and with step(epoch) (there is no closed form).
+    for (let i = 0; i < groups.length; i++) {
+      lrs[i] = this.isInitial ? groups[i].lr : groups[i].lr * this.lrLambdas[i](this.lastEpoch);
+    }
+    return lrs;
+  }
+
+  protected override writeState(state: SchedulerState): void {
+    super.writeState(state);
+    state.lr_lambdas = writeLrLambdas(this.lrLambdas);
+  }
+
+  protected override readState(reader: StateReader): () => void {
+    const applyBase = super.readState(reader);
+    readLrLambdas(reader, this.lrLambdas.length);
+    return applyBase;
+  }
+}
