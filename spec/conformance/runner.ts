@@ -274,12 +274,23 @@ function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+/**
+ * A raised error must be of PyTorch's exception type. Where the Python runtime failed (division by
+ * zero, calling a non-callable), any clear error of ours is accepted: we throw on purpose, earlier.
+ */
+function sameErrorKind(expected: ErrorRecord, actual: unknown): boolean {
+  if (!(actual instanceof LRSchedulerError)) return false;
+  return expected.origin === 'runtime' || actual.pythonType === expected.type;
+}
+
 function compareRecord(comparison: Comparison, at: 'construct' | number, expected: RecordedState, actual: Observed): void {
   const expectedError = expected.error;
   if (expectedError !== undefined && actual.error === undefined) {
     comparison.differ(at, 'error', `${expectedError.type}: ${expectedError.message}`, 'no error');
   } else if (expectedError === undefined && actual.error !== undefined) {
     comparison.differ(at, 'error', 'no error', errorText(actual.error));
+  } else if (expectedError !== undefined && !sameErrorKind(expectedError, actual.error)) {
+    comparison.differ(at, 'error', `${expectedError.type}: ${expectedError.message}`, errorText(actual.error));
   }
   comparison.numbers(at, 'lr', expected.lr, actual.lr);
   comparison.numbers(at, 'momentum', expected.momentum, actual.momentum);
@@ -317,8 +328,11 @@ export function runScenario(scenario: Scenario, className: string, tolerance = 0
     } catch (error) {
       weThrewAtConstruction = true;
       weThrew = true;
-      if (scenario.expected.construct.error === undefined) {
+      const expectedError = scenario.expected.construct.error;
+      if (expectedError === undefined) {
         comparison.differ('construct', 'error', 'no error', errorText(error));
+      } else if (!sameErrorKind(expectedError, error)) {
+        comparison.differ('construct', 'error', `${expectedError.type}: ${expectedError.message}`, errorText(error));
       }
     }
     if (sessionRef.current !== undefined) {
