@@ -15,6 +15,7 @@ import {
   type SchedulerWarning,
   type ParamGroup,
 } from '../../lib';
+import { disposeOptimizer } from '../helpers/tfjs';
 import { DEVIATIONS, type DeviationContext } from './deviations';
 import type { Encoded, ErrorRecord, Op, RecordedState, Scenario } from './scenario';
 
@@ -40,7 +41,7 @@ export interface ScenarioResult {
   maxRelativeError: number;
 }
 
-interface Observed {
+export interface Observed {
   lr: number[];
   momentum: number[];
   lastLr: number[] | null;
@@ -50,7 +51,7 @@ interface Observed {
   error?: unknown;
 }
 
-function decode(value: Encoded): number {
+export function decode(value: Encoded): number {
   if (typeof value === 'number') return value;
   if (value === 'inf') return Infinity;
   if (value === '-inf') return -Infinity;
@@ -68,7 +69,7 @@ function relativeError(expected: number, actual: number): number {
 }
 
 /** Live objects of one run (rebuilt by `restore`). */
-interface Session {
+export interface Session {
   built: BuiltSchedule;
   optimizers: tf.Optimizer[];
   variables: tf.Variable[];
@@ -81,7 +82,7 @@ function cyclesMomentum(scenario: Scenario): boolean {
   );
 }
 
-function buildSession(scenario: Scenario): Session {
+export function buildSession(scenario: Scenario): Session {
   const optimizers: tf.Optimizer[] = [];
   const variables: tf.Variable[] = [];
   const gradients: tf.Tensor[] = [];
@@ -121,17 +122,13 @@ function makeTfjsOptimizer(kind: string, group: ParamGroup, useMomentumForSgd: b
   }
 }
 
-function disposeSession(session: Partial<Session>): void {
-  session.optimizers?.forEach((optimizer) => {
-    optimizer.dispose();
-    // tfjs 4.22: MomentumOptimizer.dispose() forgets the learning-rate scalar of its SGD base.
-    if (optimizer.getClassName() === 'Momentum') (optimizer as unknown as { c: tf.Tensor }).c.dispose();
-  });
+export function disposeSession(session: Partial<Session>): void {
+  session.optimizers?.forEach(disposeOptimizer);
   session.variables?.forEach((variable) => variable.dispose());
   session.gradients?.forEach((gradient) => gradient.dispose());
 }
 
-function optimizerStep(session: Session): void {
+export function optimizerStep(session: Session): void {
   session.optimizers.forEach((optimizer, i) => {
     const variable = session.variables[i];
     optimizer.applyGradients({ [variable.name]: session.gradients[i] });
@@ -159,7 +156,7 @@ function readOptimizers(session: Session): { lr: number[]; momentum: number[] } 
   return { lr, momentum };
 }
 
-function observe(session: Session, warnings: SchedulerWarning[], error?: unknown, value?: number[]): Observed {
+export function observe(session: Session, warnings: SchedulerWarning[], error?: unknown, value?: number[]): Observed {
   const { lr, momentum } = readOptimizers(session);
   const driver = session.built.driver;
   let lastLr: number[] | null;
@@ -179,13 +176,13 @@ function subjectOf(session: Session, scenario: Scenario, target: string | undefi
   return { scheduler: session.built.schedulers[id], type: spec.type };
 }
 
-interface Slot {
+export interface Slot {
   schedulers: Record<string, SchedulerState>;
   optimizer: OptimizerState;
 }
 
 /** Runs one op; returns the get_lr value if any. Throws what the library throws. */
-function applyOp(op: Op, sessionRef: { current: Session }, scenario: Scenario, slots: Map<string, Slot>): number[] | undefined {
+export function applyOp(op: Op, sessionRef: { current: Session }, scenario: Scenario, slots: Map<string, Slot>): number[] | undefined {
   const session = sessionRef.current;
   switch (op.op) {
     case 'optimizer_step':
@@ -234,7 +231,7 @@ function applyOp(op: Op, sessionRef: { current: Session }, scenario: Scenario, s
   }
 }
 
-class Comparison {
+export class Comparison {
   values = 0;
   bitIdentical = 0;
   maxRelativeError = 0;
@@ -283,7 +280,7 @@ function sameErrorKind(expected: ErrorRecord, actual: unknown): boolean {
   return expected.origin === 'runtime' || actual.pythonType === expected.type;
 }
 
-function compareRecord(comparison: Comparison, at: 'construct' | number, expected: RecordedState, actual: Observed): void {
+export function compareRecord(comparison: Comparison, at: 'construct' | number, expected: RecordedState, actual: Observed): void {
   const expectedError = expected.error;
   if (expectedError !== undefined && actual.error === undefined) {
     comparison.differ(at, 'error', `${expectedError.type}: ${expectedError.message}`, 'no error');

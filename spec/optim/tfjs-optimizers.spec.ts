@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { asOptimizer, type ParamGroup } from '../../lib';
+import { disposeOptimizer } from '../helpers/tfjs';
 
 const EPSILON = 1e-7; // tfjs CPU backend epsilon
 // tfjs computes in float32; Adam's `1 - beta2` cancels (0.999 in float32 is 0.99900001287), which
@@ -121,11 +122,6 @@ function updateOnce(optimizer: tf.Optimizer): number {
   return value;
 }
 
-function disposeOptimizer(optimizer: tf.Optimizer): void {
-  optimizer.dispose();
-  // tfjs 4.22: MomentumOptimizer.dispose() forgets the learning-rate scalar of its SGD base.
-  if (optimizer.getClassName() === 'Momentum') (optimizer as unknown as { c: tf.Tensor }).c.dispose();
-}
 
 describe('param groups over tfjs optimizers', () => {
   before(() => tf.setBackend('cpu'));

@@ -1,0 +1,158 @@
+import { expect } from 'chai';
+import { GradualWarmupScheduler, InvalidArgumentError, InvalidStateError, StepLR, VirtualOptimizer } from '../../lib';
+import { expectBits } from '../helpers/expect-bits';
+import { captureWarnings } from '../helpers/warnings';
+
+function lrsOf(optimizer: VirtualOptimizer): number[] {
+  return optimizer.paramGroups.map((group) => group.lr);
+}
+
+describe('GradualWarmupScheduler', () => {
+  it('starts from 0 with multiplier 1 and reaches the base lr at totalEpoch', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+    const warmup = new GradualWarmupScheduler(optimizer, { multiplier: 1, totalEpoch: 4 });
+    const lrs = [lrsOf(optimizer)[0]];
+    for (let i = 0; i < 6; i++) {
+      optimizer.step();
+      warmup.step();
+      lrs.push(lrsOf(optimizer)[0]);
+    }
+    // 0.1 * (e / 4) for e = 0..4, then base_lr * multiplier
+    expectBits(lrs, [0, 0.1 * (1 / 4), 0.1 * (2 / 4), 0.1 * (3 / 4), 0.1 * (4 / 4), 0.1, 0.1]);
+  });
+
+  it('warms from the base lr up to base lr * multiplier when multiplier > 1', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+    const warmup = new GradualWarmupScheduler(optimizer, { multiplier: 3, totalEpoch: 4 });
+    const lrs = [lrsOf(optimizer)[0]];
+    for (let i = 0; i < 5; i++) {
+      optimizer.step();
+      warmup.step();
+      lrs.push(lrsOf(optimizer)[0]);
+    }
+    // base_lr * ((multiplier - 1) * e / T + 1), in that operation order
+    const expected = [0, 1, 2, 3, 4].map((e) => 0.1 * (((3 - 1) * e) / 4 + 1));
+    expectBits(lrs, [...expected, 0.1 * 3]);
+  });
+
+  it('prints the Python sample\'s 19 learning rates with step(epoch) (values recorded from PyTorch)', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+    const afterScheduler = new StepLR(optimizer, { stepSize: 10, gamma: 0.1 });
+    const warmup = new GradualWarmupScheduler(optimizer, { multiplier: 1, totalEpoch: 5, afterScheduler });
+    optimizer.step();
+    const lrs: number[] = [];
+    captureWarnings(() => {
+      for (let epoch = 1; epoch < 20; epoch++) {
+        warmup.step(epoch);
+        lrs.push(lrsOf(optimizer)[0]);
+      }
+    });
+    const expected = [0.020000000000000004, 0.04000000000000001, 0.06, 0.08000000000000002, 0.1];
+    for (let epoch = 6; epoch <= 14; epoch++) expected.push(0.1);
+    for (let epoch = 15; epoch <= 19; epoch++) expected.push(0.010000000000000002);
+    expectBits(lrs, expected);
+  });
+
+  it('rescales the after-scheduler\'s base lrs by the multiplier exactly once, at the hand-off', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+    const afterScheduler = new StepLR(optimizer, { stepSize: 2, gamma: 0.5 });
+    const warmup = new GradualWarmupScheduler(optimizer, { multiplier: 2, totalEpoch: 2, afterScheduler });
+    for (let i = 0; i < 3; i++) {
+      optimizer.step();
+      warmup.step();
+    }
+    expect(warmup.finished).to.equal(true);
+    expectBits(afterScheduler.baseLrs, [0.2]);
+    for (let i = 0; i < 5; i++) {
+      optimizer.step();
+      warmup.step();
+    }
+    expectBits(afterScheduler.baseLrs, [0.2]);
+  });
+
+  it('hands epoch - totalEpoch to the after-scheduler and sets lastEpoch to after.lastEpoch + totalEpoch + 1', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 1 }]);
+    const afterScheduler = new StepLR(optimizer, { stepSize: 3, gamma: 0.5 });
+    const warmup = new GradualWarmupScheduler(optimizer, { multiplier: 1, totalEpoch: 2, afterScheduler });
+    optimizer.step();
+    captureWarnings(() => {
+      warmup.step(3); // 3 > 2: hand-off (finished), lr from the after-scheduler's last lr
+      warmup.step(10);
+    });
+    expect(afterScheduler.lastEpoch).to.equal(8);
+    expect(warmup.lastEpoch).to.equal(8 + 2 + 1);
+    // closed form of StepLR: base 1 * 0.5 ** (8 // 3)
+    expectBits(warmup.getLastLr(), [0.25]);
+  });
+
+  it('keeps the last value when there is no after-scheduler: base lr * multiplier', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.2 }, { lr: 0.4 }]);
+    const warmup = new GradualWarmupScheduler(optimizer, { multiplier: 1.5, totalEpoch: 1 });
+    for (let i = 0; i < 4; i++) {
+      optimizer.step();
+      warmup.step();
+    }
+    expectBits(warmup.getLastLr(), [0.2 * 1.5, 0.4 * 1.5]);
+  });
+
+  it('rejects a multiplier below 1 and a zero totalEpoch, naming the option', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+    expect(() => new GradualWarmupScheduler(optimizer, { multiplier: 0.5, totalEpoch: 3 })).to.throw(
+      InvalidArgumentError,
+      'GradualWarmupScheduler: option "multiplier" must be a number >= 1, got 0.5',
+    );
+    expect(() => new GradualWarmupScheduler(optimizer, { multiplier: 1, totalEpoch: 0 })).to.throw(InvalidArgumentError, /"totalEpoch"/);
+    expect(() => new GradualWarmupScheduler(optimizer, { multiplier: 1, totalEpoch: 2, afterScheduler: {} as never })).to.throw(
+      InvalidArgumentError,
+      /"afterScheduler" must be a scheduler/,
+    );
+    expect(optimizer.paramGroups[0]).to.not.have.property('initial_lr');
+  });
+
+  it('nests the after-scheduler\'s state dict and resumes exactly in a fresh pair', () => {
+    const build = (): { optimizer: VirtualOptimizer; warmup: GradualWarmupScheduler } => {
+      const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+      const afterScheduler = new StepLR(optimizer, { stepSize: 2, gamma: 0.5 });
+      return { optimizer, warmup: new GradualWarmupScheduler(optimizer, { multiplier: 2, totalEpoch: 3, afterScheduler }) };
+    };
+    const original = build();
+    const uninterrupted: number[] = [];
+    let saved = '';
+    let savedOptimizer = '';
+    for (let i = 0; i < 12; i++) {
+      original.optimizer.step();
+      original.warmup.step();
+      uninterrupted.push(original.optimizer.paramGroups[0].lr);
+      if (i === 5) {
+        saved = JSON.stringify(original.warmup.stateDict());
+        savedOptimizer = JSON.stringify(original.optimizer.paramGroups);
+      }
+    }
+    const state = JSON.parse(saved) as Record<string, unknown>;
+    expect(state.__scheduler__).to.equal('GradualWarmupScheduler');
+    expect((state.after_scheduler as Record<string, unknown>).__scheduler__).to.equal('StepLR');
+
+    const resumed = build();
+    resumed.optimizer.paramGroups[0].lr = (JSON.parse(savedOptimizer) as Array<{ lr: number }>)[0].lr;
+    resumed.warmup.loadStateDict(state as never);
+    const continued: number[] = [];
+    for (let i = 6; i < 12; i++) {
+      resumed.optimizer.step();
+      resumed.warmup.step();
+      continued.push(resumed.optimizer.paramGroups[0].lr);
+    }
+    expectBits(continued, uninterrupted.slice(6));
+  });
+
+  it('rejects a state dict whose after-scheduler is of another class, changing nothing', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+    const afterScheduler = new StepLR(optimizer, { stepSize: 2 });
+    const warmup = new GradualWarmupScheduler(optimizer, { multiplier: 2, totalEpoch: 3, afterScheduler });
+    const before = JSON.stringify(warmup.stateDict());
+    const state = warmup.stateDict();
+    state.last_epoch = 7;
+    state.after_scheduler = { ...(state.after_scheduler as object), __scheduler__: 'ExponentialLR' };
+    expect(() => warmup.loadStateDict(state)).to.throw(InvalidStateError, /StepLR\.loadStateDict: key "__scheduler__" must be "StepLR", got "ExponentialLR"/);
+    expect(JSON.stringify(warmup.stateDict())).to.equal(before);
+  });
+});
