@@ -11,6 +11,8 @@ export function disposeOptimizer(optimizer: tf.Optimizer): void {
 /** One real update of a throwaway variable (the loss is its sum), so the optimizer counts an iteration. */
 export function updateOnce(optimizer: tf.Optimizer): void {
   const weight = tf.tidy(() => tf.variable(tf.zeros([1])));
-  tf.tidy(() => optimizer.minimize(() => weight.sum() as tf.Scalar, false, [weight]));
+  tf.tidy(() => {
+    optimizer.minimize(() => weight.sum() as tf.Scalar, false, [weight]);
+  });
   weight.dispose();
 }
