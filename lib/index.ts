@@ -5,8 +5,22 @@ export { LRScheduler } from './lr-scheduler';
 export { StepLR, type StepLROptions } from './schedulers/step-lr';
 export { GradualWarmupScheduler, type GradualWarmupSchedulerOptions } from './warmup/gradual-warmup-scheduler';
 // -- simple schedulers --
+export { LambdaLR, type LambdaLROptions } from './schedulers/lambda-lr';
+export { MultiplicativeLR, type MultiplicativeLROptions } from './schedulers/multiplicative-lr';
+export { MultiStepLR, type MultiStepLROptions } from './schedulers/multi-step-lr';
+export { ConstantLR, type ConstantLROptions } from './schedulers/constant-lr';
+export { LinearLR, type LinearLROptions } from './schedulers/linear-lr';
+export { ExponentialLR, type ExponentialLROptions } from './schedulers/exponential-lr';
+export { PolynomialLR, type PolynomialLROptions } from './schedulers/polynomial-lr';
 // -- cyclic and cosine schedulers --
+export { CosineAnnealingLR, type CosineAnnealingLROptions } from './schedulers/cosine-annealing-lr';
+export { CosineAnnealingWarmRestarts, type CosineAnnealingWarmRestartsOptions } from './schedulers/cosine-annealing-warm-restarts';
+export { CyclicLR, type CyclicLROptions, type CyclicLRMode, type CyclicLRScaleFn } from './schedulers/cyclic-lr';
+export { OneCycleLR, type OneCycleLROptions, type OneCycleLRPhase } from './schedulers/one-cycle-lr';
 // -- plateau and composite schedulers --
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/reduce-lr-on-plateau';
+export { SequentialLR, type SequentialLROptions } from './schedulers/sequential-lr';
+export { ChainedScheduler, type ChainedSchedulerOptions } from './schedulers/chained-scheduler';
 
 export { createScheduler, registerScheduler, registeredSchedulers, camelCaseOption, type SchedulerConstructor } from './registry';
 export { fromConfig, ConfigError, type ScheduleConfig, type SchedulerConfig, type OptimizerConfig, type BuiltSchedule, type FromConfigOptions } from './config/from-config';
@@ -27,3 +41,11 @@ export type { SchedulerState } from './state/state-reader';
 export type { JsonValue } from './state/encoding';
 
 export * as pymath from './math';
+// -- callbacks --
+export {
+  LRSchedulerCallback,
+  type LRSchedulerCallbackOptions,
+  type SchedulerFactory,
+  type TfjsLayersLike,
+  type CallbackLogs,
+} from './callbacks/lr-scheduler-callback';

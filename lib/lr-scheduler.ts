@@ -55,14 +55,26 @@ export abstract class LRScheduler {
   /**
    * With `lastEpoch === -1` sets each group's `initial_lr` if absent (a second scheduler on the same
    * optimizer reuses the first one's); with `lastEpoch >= 0` requires it in every group.
+   *
+   * `baseInit` is `false` for the classes whose PyTorch `__init__` does not run
+   * `LRScheduler.__init__` (ReduceLROnPlateau, SequentialLR, ChainedScheduler): they neither set
+   * nor require `initial_lr`, do not mark the optimizer as scheduled, and their `baseLrs` are the
+   * groups' current learning rates (PyTorch's objects have no `base_lrs`).
    */
-  constructor(optimizer: OptimizerLike, lastEpoch = -1) {
+  constructor(optimizer: OptimizerLike, lastEpoch = -1, baseInit = true) {
     const view = asOptimizer(optimizer);
     const className = (new.target as unknown as typeof LRScheduler).className;
     if (typeof lastEpoch !== 'number' || Number.isNaN(lastEpoch)) {
       throw new InvalidArgumentError(`${className}: option "lastEpoch" must be a number, got ${String(lastEpoch)}`, 'TypeError');
     }
     const groups = view.paramGroups;
+    if (!baseInit) {
+      this.optimizer = view;
+      this.baseLrs = groups.map((group) => group.lr);
+      this.lastEpoch = lastEpoch;
+      this.nextLrs = new Array<number>(groups.length).fill(0);
+      return;
+    }
     if (lastEpoch === -1) {
       for (const group of groups) if (!('initial_lr' in group)) group.initial_lr = group.lr;
     } else {
@@ -204,6 +216,23 @@ export abstract class LRScheduler {
     const apply = this.readState(reader);
     reader.finish();
     return apply;
+  }
+
+  /**
+   * @internal PyTorch's `_initial_step()` called from outside: `SequentialLR` re-runs the initial
+   * step of the child that is active at epoch 0 (`stepCount = 0`, then `step()` in initial mode).
+   */
+  runInitialStep(): void {
+    this.initialStep();
+  }
+
+  /**
+   * @internal PyTorch's `_update_lr(epoch)` called from outside: `SequentialLR` hands over to the
+   * next child at a milestone with `_update_lr(0)` (`lastEpoch = 0` and the closed form where the
+   * class has one; no step count, no warning).
+   */
+  updateLrAt(epoch: number): void {
+    this.updateLr(epoch);
   }
 
   /** @internal The last learning rates without a copy (composites read their children's). */

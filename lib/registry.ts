@@ -9,8 +9,22 @@ import { describeValue } from './state/state-reader';
 import { StepLR } from './schedulers/step-lr';
 import { GradualWarmupScheduler } from './warmup/gradual-warmup-scheduler';
 // -- imports: simple schedulers --
+import { LambdaLR } from './schedulers/lambda-lr';
+import { MultiplicativeLR } from './schedulers/multiplicative-lr';
+import { MultiStepLR } from './schedulers/multi-step-lr';
+import { ConstantLR } from './schedulers/constant-lr';
+import { LinearLR } from './schedulers/linear-lr';
+import { ExponentialLR } from './schedulers/exponential-lr';
+import { PolynomialLR } from './schedulers/polynomial-lr';
 // -- imports: cyclic and cosine schedulers --
+import { CosineAnnealingLR } from './schedulers/cosine-annealing-lr';
+import { CosineAnnealingWarmRestarts } from './schedulers/cosine-annealing-warm-restarts';
+import { CyclicLR } from './schedulers/cyclic-lr';
+import { OneCycleLR } from './schedulers/one-cycle-lr';
 // -- imports: plateau and composite schedulers --
+import { ReduceLROnPlateau } from './schedulers/reduce-lr-on-plateau';
+import { SequentialLR } from './schedulers/sequential-lr';
+import { ChainedScheduler } from './schedulers/chained-scheduler';
 
 /** A scheduler class: `new (optimizer, options)`. `optimizer` is `null` only for ChainedScheduler. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -74,5 +88,19 @@ export function createScheduler(optimizer: OptimizerLike | null, type: string, a
 registerScheduler(StepLR.className, StepLR);
 registerScheduler(GradualWarmupScheduler.className, GradualWarmupScheduler);
 // -- simple schedulers --
+registerScheduler(LambdaLR.className, LambdaLR);
+registerScheduler(MultiplicativeLR.className, MultiplicativeLR);
+registerScheduler(MultiStepLR.className, MultiStepLR);
+registerScheduler(ConstantLR.className, ConstantLR);
+registerScheduler(LinearLR.className, LinearLR);
+registerScheduler(ExponentialLR.className, ExponentialLR);
+registerScheduler(PolynomialLR.className, PolynomialLR);
 // -- cyclic and cosine schedulers --
+registerScheduler(CosineAnnealingLR.className, CosineAnnealingLR);
+registerScheduler(CosineAnnealingWarmRestarts.className, CosineAnnealingWarmRestarts);
+registerScheduler(CyclicLR.className, CyclicLR);
+registerScheduler(OneCycleLR.className, OneCycleLR);
 // -- plateau and composite schedulers --
+registerScheduler(ReduceLROnPlateau.className, ReduceLROnPlateau);
+registerScheduler(SequentialLR.className, SequentialLR);
+registerScheduler(ChainedScheduler.className, ChainedScheduler);

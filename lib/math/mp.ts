@@ -92,11 +92,15 @@ export function roundRatio(num: bigint, den: bigint, e2: number): number {
   return ldexp(Number(keep), qe);
 }
 
+/** How often the slow path ran (diagnostics for spec/math/agreement.ts). */
+export const slowPathCalls = { count: 0 };
+
 /** Set by roundApprox: whether the approximation was too close to a rounding boundary. */
 export let ambiguous = false;
 
 /** Round a signed fixed-point value v * 2^e2 known to within ±err units; sets `ambiguous`. */
 function roundApprox(v: bigint, e2: number, err: bigint): number {
+  slowPathCalls.count++;
   const neg = v < 0n;
   const a = neg ? -v : v;
   if (a <= err) {
@@ -182,7 +186,8 @@ function logFixed(x: number): bigint {
     m >>= 1n;
     e += 1;
   }
-  const z = ((m - ONE) << WB) / (m + ONE);
+  const neg = m < ONE;
+  const z = ((neg ? ONE - m : m - ONE) << WB) / (m + ONE);
   const z2 = (z * z) >> WB;
   let term = z;
   let sum = z;
@@ -190,7 +195,7 @@ function logFixed(x: number): bigint {
     term = (term * z2) >> WB;
     sum += term / k;
   }
-  return BigInt(e) * ln2() + 2n * sum;
+  return BigInt(e) * ln2() + (neg ? -2n : 2n) * sum;
 }
 
 /** Correctly rounded exp(x) (x finite). */

@@ -6,6 +6,7 @@ import { InvalidArgumentError, InvalidStateError } from '../errors';
 import type { ParamGroup, ParamGroupsLike } from './param-group';
 import { isTfjsOptimizer, tfjsParamGroup, type TfjsOptimizerLike } from './tfjs-groups';
 import { decodeFloat, encodeFloat, type JsonValue } from '../state/encoding';
+import { findNonJsonData } from '../state/state-reader';
 
 /** What a scheduler accepts: a tfjs optimizer, an array of them (one group each), or param groups. */
 export type OptimizerLike = TfjsOptimizerLike | readonly TfjsOptimizerLike[] | ParamGroupsLike | OptimizerView;
@@ -110,11 +111,21 @@ export class OptimizerView {
 
   /** Replaces every group's hyper-parameters with the saved ones; validates everything first. */
   loadStateDict(state: OptimizerState): void {
+    this.prepareLoad(state)();
+  }
+
+  /**
+   * @internal Validates `state` completely and returns the function that applies it, so a
+   * checkpoint can validate the optimizer and the scheduler state before changing either.
+   */
+  prepareLoad(state: unknown): () => void {
     const groups = validateOptimizerState(state, this.paramGroups);
-    groups.forEach((saved, i) => {
-      const group = this.paramGroups[i];
-      for (const [key, value] of saved) group[key] = value;
-    });
+    return () => {
+      groups.forEach((saved, i) => {
+        const group = this.paramGroups[i];
+        for (const [key, value] of saved) group[key] = value;
+      });
+    };
   }
 }
 
@@ -127,6 +138,10 @@ function encodeGroupValue(value: unknown): JsonValue {
 
 function validateOptimizerState(state: unknown, groups: readonly ParamGroup[]): Array<Array<[string, unknown]>> {
   const where = 'OptimizerView.loadStateDict';
+  const problem = findNonJsonData(state);
+  if (problem !== undefined) {
+    throw new InvalidStateError(`${where}: ${problem.key} must be ${problem.expected}, got ${describe(problem.given)}`);
+  }
   if (typeof state !== 'object' || state === null || !Array.isArray((state as OptimizerState).param_groups)) {
     throw new InvalidStateError(`${where}: key "param_groups" must be an array of param groups, got ${describe(state)}`);
   }
@@ -168,7 +183,12 @@ function validateOptimizerState(state: unknown, groups: readonly ParamGroup[]): 
         }
         entries.push([key, pair as number[]]);
       } else {
-        entries.push([key, raw]);
+        // Never shadow what the group object itself provides (a tfjs group's methods and accessors).
+        if (key in groups[i] && !Object.prototype.hasOwnProperty.call(groups[i], key)) {
+          throw new InvalidStateError(`${where}: param_groups[${i}] has the key "${key}", which names a property of the param group itself`);
+        }
+        // A copy: the loaded group must not share arrays or objects with the given state.
+        entries.push([key, raw === null || typeof raw !== 'object' ? raw : JSON.parse(JSON.stringify(raw))]);
       }
     }
     if (!entries.some(([key]) => key === 'lr')) {
@@ -252,7 +272,9 @@ export class VirtualOptimizer implements ParamGroupsLike {
   iterations = 0;
 
   constructor(groups: ReadonlyArray<Partial<ParamGroup> & { lr: number }>) {
-    this.paramGroups = groups.map((group) => ({ ...group }));
+    // `lr` first, as a literal field: a bare `{ ...group }` copy keeps numbers boxed, and every
+    // scheduler step would then allocate a heap number per group.
+    this.paramGroups = groups.map((group) => ({ lr: group.lr, ...group }));
   }
 
   step(): void {

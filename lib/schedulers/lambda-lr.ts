@@ -20,7 +20,8 @@ export interface LambdaLROptions {
  * `lr = initial_lr * lrLambda(epoch)`
  *
  * @example
- * const scheduler = new LambdaLR(optimizer, { lrLambda: (epoch) => 0.95 ** epoch }); // initial lr 0.1
+ * // Python's `lambda epoch: 0.95 ** epoch` (pymath.pow is Python's `**`, bit for bit)
+ * const scheduler = new LambdaLR(optimizer, { lrLambda: (epoch) => pymath.pow(0.95, epoch) }); // initial lr 0.1
  * // epoch 0: 0.1, 1: 0.095, 2: 0.09025, 3: 0.0857375, ...
  *
  * Differs from PyTorch: a `lrLambda` that is not a function throws a TypeError at construction

@@ -34,8 +34,9 @@ function sortedElements(milestones: ReadonlyMap<number, number>): number[] {
  * `lr = initial_lr * gamma ** (number of milestones <= epoch)`
  *
  * @example
- * const scheduler = new MultiStepLR(optimizer, { milestones: [30, 80], gamma: 0.1 }); // initial lr 0.05
- * // epochs 0-29: 0.05, 30-79: 0.005, 80 and later: 0.0005
+ * const scheduler = new MultiStepLR(optimizer, { milestones: [2, 5], gamma: 0.5 }); // initial lr 1
+ * // epochs 0-1: 1, 2-4: 0.5, 5 and later: 0.25
+ * // milestones [3, 3] would decay once, by 0.5 ** 2, at epoch 3
  *
  * Differs from PyTorch: a NaN milestone is rejected at construction (Python's `Counter` would hold
  * it without ever matching an epoch).
@@ -118,7 +119,7 @@ function decodeMilestones(raw: unknown): Map<number, number> | undefined {
   for (const [key, count] of Object.entries(raw as Record<string, unknown>)) {
     const milestone = NUMERIC_KEY.test(key) ? Number(key) : decodeFloat(key);
     if (milestone === undefined || Number.isNaN(milestone)) return undefined;
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return undefined;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 1_000_000) return undefined; // a larger count is no real milestone list, and would be expanded into that many elements
     if (milestones.has(milestone)) return undefined;
     milestones.set(milestone, count);
   }

@@ -2,6 +2,7 @@ import { LRScheduler } from '../lr-scheduler';
 import { floorDiv, mod, pow } from '../math';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
+import { encodeFloat } from '../state/encoding';
 import type { StateReader, SchedulerState } from '../state/state-reader';
 
 export interface StepLROptions {
@@ -58,8 +59,8 @@ export class StepLR extends LRScheduler {
 
   protected override writeState(state: SchedulerState): void {
     super.writeState(state);
-    state.step_size = this.stepSize;
-    state.gamma = this.gamma;
+    state.step_size = encodeFloat(this.stepSize);
+    state.gamma = encodeFloat(this.gamma);
   }
 
   protected override readState(reader: StateReader): () => void {

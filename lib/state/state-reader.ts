@@ -11,7 +11,11 @@ export type SchedulerState = { [key: string]: JsonValue };
 
 /** Keys that only make sense inside Python: accepted and ignored. */
 const PYTHON_ONLY_KEYS = ['_get_lr_called_within_step', '_is_initial', 'verbose', '__scheduler__'];
-const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
+/** Names that must never be keys of a state dict, at any depth (prototype pollution). */
+export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+/** How deeply state dicts may nest (composites of composites); deeper data is rejected. */
+const MAX_DEPTH = 64;
+const FORBIDDEN = 'a forbidden name';
 
 export class StateReader {
   readonly #className: string;
@@ -24,9 +28,8 @@ export class StateReader {
       throw new InvalidStateError(`${className}.loadStateDict: expected a state dict object, got ${describeValue(state)}`);
     }
     const record = state as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      if (FORBIDDEN_KEYS.includes(key)) throw this.error(key, 'no such key (forbidden name)', record[key]);
-    }
+    const problem = findNonJsonData(record);
+    if (problem !== undefined) throw this.error(problem.key, problem.expected, problem.given);
     const tag = record.__scheduler__;
     if (tag !== undefined && tag !== className) {
       throw new InvalidStateError(
@@ -94,7 +97,9 @@ export class StateReader {
   }
 
   error(key: string, expected: string, given: unknown): InvalidStateError {
-    const what = expected === 'no such key' || expected.startsWith('no such key')
+    const what = expected === FORBIDDEN
+      ? `key "${key}" is forbidden (${FORBIDDEN_KEYS.join(', ')} are never state keys)`
+      : expected.startsWith('no such key')
       ? `unexpected key "${key}" (${expected})`
       : `key "${key}" must be ${expected}, got ${given === undefined ? 'nothing (missing)' : describeValue(given)}`;
     return new InvalidStateError(`${this.#className}.loadStateDict: ${what}`);
@@ -129,4 +134,63 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
   return String(value);
+}
+
+interface DataProblem {
+  key: string;
+  expected: string;
+  given: unknown;
+}
+
+/**
+ * Checks that `value` is plain JSON data before anything reads it: plain objects and arrays of
+ * null, booleans, numbers and strings, no forbidden key (`__proto__`, `constructor`, `prototype`)
+ * at any depth, no getters or setters (which could run code or answer differently on a second
+ * read), no class instances, no cycles, no holes. Returns the first problem, `undefined` if none.
+ */
+export function findNonJsonData(value: unknown, path = '', ancestors: object[] = []): DataProblem | undefined {
+  if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') return undefined;
+  const here = path === '' ? '(the state dict)' : path;
+  if (typeof value !== 'object') return { key: here, expected: 'JSON data (null, a boolean, a number, a string, a list or an object)', given: value };
+  if (ancestors.includes(value)) return { key: here, expected: 'JSON data without cycles', given: value };
+  if (ancestors.length >= MAX_DEPTH) return { key: here, expected: `data nested at most ${MAX_DEPTH} levels deep`, given: value };
+  ancestors.push(value);
+  try {
+    return Array.isArray(value) ? findInList(value, path, ancestors) : findInRecord(value, path, ancestors);
+  } finally {
+    ancestors.pop();
+  }
+}
+
+function findInList(list: unknown[], path: string, ancestors: object[]): DataProblem | undefined {
+  if (Object.getPrototypeOf(list) !== Array.prototype) return { key: path, expected: 'a plain list (JSON data)', given: list };
+  for (let i = 0; i < list.length; i++) {
+    const descriptor = Object.getOwnPropertyDescriptor(list, i);
+    const child = `${path}[${i}]`;
+    if (descriptor === undefined) return { key: child, expected: 'a value (the list has a hole here)', given: undefined };
+    if (descriptor.get !== undefined || descriptor.set !== undefined) {
+      return { key: child, expected: 'a plain data property (no getter or setter)', given: undefined };
+    }
+    const problem = findNonJsonData(descriptor.value, child, ancestors);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
+function findInRecord(record: object, path: string, ancestors: object[]): DataProblem | undefined {
+  const prototype = Object.getPrototypeOf(record) as unknown;
+  const here = path === '' ? '(the state dict)' : path;
+  if (prototype !== Object.prototype && prototype !== null) return { key: here, expected: 'a plain object (JSON data)', given: record };
+  for (const key of Reflect.ownKeys(record)) {
+    if (typeof key === 'symbol') return { key: here, expected: 'JSON data (no symbol keys)', given: record };
+    const child = path === '' ? key : `${path}.${key}`;
+    if (FORBIDDEN_KEYS.includes(key)) return { key: child, expected: FORBIDDEN, given: undefined };
+    const descriptor = Object.getOwnPropertyDescriptor(record, key) as PropertyDescriptor;
+    if (descriptor.get !== undefined || descriptor.set !== undefined) {
+      return { key: child, expected: 'a plain data property (no getter or setter)', given: undefined };
+    }
+    const problem = findNonJsonData(descriptor.value, child, ancestors);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }

@@ -165,7 +165,8 @@ export function observe(session: Session, warnings: SchedulerWarning[], error?: 
   } catch {
     lastLr = null;
   }
-  const lastEpoch = typeof driver.lastEpoch === 'number' ? driver.lastEpoch : null;
+  // PyTorch's ChainedScheduler has no last_epoch (recorded as null); ours reads its last child's.
+  const lastEpoch = driver.getClassName() === 'ChainedScheduler' ? null : driver.lastEpoch;
   return { lr, momentum, lastLr, lastEpoch, warnings: warnings.slice(), value, error };
 }
 

@@ -56,8 +56,100 @@ export const SAMPLE_SCHEDULES: Readonly<Record<string, ScheduleConfig>> = {
   },
 };
 
+const adamGroups = { kind: 'adam' as const, groups: [{ lr: 0.01, betas: [0.9, 0.999] }, { lr: 0.002, betas: [0.85, 0.99] }] };
+
+/**
+ * Compositions and optimizer variants beyond one sample per class: composites nesting composites
+ * and warmups, momentum cycling on Adam's beta1. Resume and state specs run over these too.
+ */
+export const COMPOSED_SCHEDULES: Readonly<Record<string, ScheduleConfig>> = {
+  'warmup over cosine': SAMPLE_SCHEDULES.GradualWarmupScheduler,
+  'SequentialLR containing a warmup': {
+    optimizer: twoGroups,
+    schedulers: [
+      { id: 'warm', type: 'GradualWarmupScheduler', args: { multiplier: 1, total_epoch: 3 } },
+      { id: 'decay', type: 'ExponentialLR', args: { gamma: 0.8 } },
+      { id: 's', type: 'SequentialLR', args: { schedulers: [{ ref: 'warm' }, { ref: 'decay' }], milestones: [5] } },
+    ],
+    driver: 's',
+  },
+  // First child: PyTorch hands over to a later child with `_update_lr(0)`, which a ChainedScheduler cannot do (NotImplementedError).
+  'ChainedScheduler in SequentialLR': {
+    optimizer: twoGroups,
+    schedulers: [
+      { id: 'a', type: 'ConstantLR', args: { factor: 0.5, total_iters: 4 } },
+      { id: 'b', type: 'StepLR', args: { step_size: 2, gamma: 0.7 } },
+      { id: 'chain', type: 'ChainedScheduler', args: { schedulers: [{ ref: 'a' }, { ref: 'b' }] } },
+      { id: 'lin', type: 'LinearLR', args: { start_factor: 0.2, total_iters: 3 } },
+      { id: 's', type: 'SequentialLR', args: { schedulers: [{ ref: 'chain' }, { ref: 'lin' }], milestones: [5] } },
+    ],
+    driver: 's',
+  },
+  'SequentialLR of three with a restart schedule': {
+    optimizer: twoGroups,
+    schedulers: [
+      { id: 'lin', type: 'LinearLR', args: { start_factor: 0.25, total_iters: 2 } },
+      { id: 'cos', type: 'CosineAnnealingWarmRestarts', args: { T_0: 2, T_mult: 2, eta_min: 0.0001 } },
+      { id: 'poly', type: 'PolynomialLR', args: { total_iters: 6, power: 1.5 } },
+      { id: 's', type: 'SequentialLR', args: { schedulers: [{ ref: 'lin' }, { ref: 'cos' }, { ref: 'poly' }], milestones: [2, 9] } },
+    ],
+    driver: 's',
+  },
+  'warmup over SequentialLR': {
+    optimizer: twoGroups,
+    schedulers: [
+      { id: 'lin', type: 'LinearLR', args: { start_factor: 0.5, total_iters: 3 } },
+      { id: 'cos', type: 'CosineAnnealingLR', args: { T_max: 8, eta_min: 0.001 } },
+      { id: 'seq', type: 'SequentialLR', args: { schedulers: [{ ref: 'lin' }, { ref: 'cos' }], milestones: [4] } },
+      { id: 's', type: 'GradualWarmupScheduler', args: { multiplier: 2, total_epoch: 3, after_scheduler: { ref: 'seq' } } },
+    ],
+    driver: 's',
+  },
+  'warmup over ReduceLROnPlateau': {
+    optimizer: twoGroups,
+    schedulers: [
+      { id: 'plateau', type: 'ReduceLROnPlateau', args: { factor: 0.5, patience: 1 } },
+      { id: 's', type: 'GradualWarmupScheduler', args: { multiplier: 2, total_epoch: 3, after_scheduler: { ref: 'plateau' } } },
+    ],
+    driver: 's',
+  },
+  'warmup over MultiStepLR without multiplier': {
+    optimizer: twoMomentumGroups,
+    schedulers: [
+      { id: 'after', type: 'MultiStepLR', args: { milestones: [2, 4, 4], gamma: 0.5 } },
+      { id: 's', type: 'GradualWarmupScheduler', args: { multiplier: 1, total_epoch: 2, after_scheduler: { ref: 'after' } } },
+    ],
+    driver: 's',
+  },
+  'OneCycleLR cycling Adam beta1': {
+    optimizer: adamGroups,
+    schedulers: [{ id: 's', type: 'OneCycleLR', args: { max_lr: [0.1, 0.02], total_steps: 40, three_phase: true } }],
+  },
+  'CyclicLR exp_range cycling Adam beta1': {
+    optimizer: adamGroups,
+    schedulers: [{ id: 's', type: 'CyclicLR', args: { base_lr: 0.001, max_lr: 0.01, step_size_up: 3, mode: 'exp_range', gamma: 0.97 } }],
+  },
+  'LambdaLR with one lambda per group': {
+    optimizer: twoGroups,
+    schedulers: [{ id: 's', type: 'LambdaLR', args: { lr_lambda: [{ fn: 'linear_warmup', w: 4 }, { fn: 'hf_cosine_with_warmup', num_warmup_steps: 3, num_training_steps: 20 }] } }],
+  },
+};
+
+/** The metric fed to metric-driven schedulers at step `i` (improves, then plateaus, in a cycle of 7). */
+export function sampleMetric(i: number): number {
+  return 1 / (1 + (i % 7));
+}
+
+interface Steppable {
+  step(...args: Array<number | undefined>): void;
+  getClassName(): string;
+  afterScheduler?: { getClassName(): string } | null;
+}
+
 /** How the driver of a sample is stepped: ReduceLROnPlateau and warmup-over-plateau need a metric. */
-export function stepSample(scheduler: { step(...args: number[]): void; getClassName(): string }, i: number): void {
-  if (scheduler.getClassName() === 'ReduceLROnPlateau') scheduler.step(1 / (1 + (i % 7)));
-  else scheduler.step();
+export function stepSample(scheduler: Steppable, i: number): void {
+  if (scheduler.getClassName() === 'ReduceLROnPlateau') scheduler.step(sampleMetric(i));
+  else if (scheduler.getClassName() === 'GradualWarmupScheduler' && scheduler.afterScheduler?.getClassName() === 'ReduceLROnPlateau') {
+    scheduler.step(undefined, sampleMetric(i));
+  } else scheduler.step();
 }

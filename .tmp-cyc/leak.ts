@@ -1,0 +1,17 @@
+import * as tf from '@tensorflow/tfjs';
+import { CyclicLR } from '/work/main/lib';
+const b = tf.memory().numTensors;
+const momentum = tf.train.momentum(0.1, 0);
+console.log('after create', tf.memory().numTensors - b);
+const variable = tf.variable(tf.zeros([2]));
+console.log('after var', tf.memory().numTensors - b);
+const scheduler = new CyclicLR(momentum, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 2 });
+console.log('after sched', tf.memory().numTensors - b);
+tf.tidy(() => momentum.applyGradients({ [variable.name]: tf.ones([2]) }));
+console.log('after apply', tf.memory().numTensors - b);
+scheduler.step();
+console.log('after step', tf.memory().numTensors - b);
+momentum.dispose();
+(momentum as unknown as { c: tf.Tensor }).c.dispose();
+variable.dispose();
+console.log('end', tf.memory().numTensors - b);

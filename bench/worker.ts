@@ -1,0 +1,234 @@
+/**
+ * One measurement in its own process (so every timed call site sees one scheduler class and one
+ * kind of param group, as in a real training loop):
+ *
+ *   node --expose-gc --import tsx bench/worker.ts plain <Class> <out.json> [--quick]
+ *   node --expose-gc --import tsx bench/worker.ts tfjs <Class> <sgd|adam> <out.json> [--quick]
+ *   node --expose-gc --import tsx bench/worker.ts model <sgd|adam> <out.json> [--quick]
+ */
+import { writeFileSync } from 'node:fs';
+import { setWarningHandler, type LRScheduler } from '../lib';
+import { benchConfig, buildPlain, EPOCHS, hasClosedForm, STEPS_PER_SCHEDULE, stepperFor, takesEpoch, type Stepper } from './cases';
+import { collectGarbage, gcAvailable, measure, now, type Timing } from './timing';
+
+const args = process.argv.slice(2).filter((arg) => arg !== '--quick');
+const quick = process.argv.includes('--quick');
+const WARMUP_RUNS = quick ? 2 : 3;
+const RUNS = quick ? 5 : 11;
+
+let warnings = 0;
+setWarningHandler(() => {
+  warnings += 1;
+});
+
+/** Steps each driver (built beforehand) `count` times, timing intervals of `chunk` steps. */
+function timeDrivers(drivers: LRScheduler[], stepper: Stepper, count: number, chunk = count): number[] {
+  const times: number[] = [];
+  for (const driver of drivers) {
+    for (let first = 0; first < count; first += chunk) {
+      const start = now();
+      stepper(driver, chunk, first);
+      times.push(now() - start);
+    }
+  }
+  return times;
+}
+
+/** tfjs steps take microseconds: shorter intervals, so the ones the OS interrupted are outliers. */
+const TFJS_CHUNK = 50;
+
+function plain(className: string): unknown {
+  const config = benchConfig(className);
+  if (config === undefined) throw new Error(`no sample configuration for ${className}`);
+  const stepper = stepperFor(className);
+  const schedules = quick ? 20 : 100;
+  const warningsBefore = warnings;
+  const step = measure(
+    {
+      prepare: () => Array.from({ length: schedules }, () => buildPlain(config).driver),
+      intervals: (drivers) => timeDrivers(drivers, stepper, STEPS_PER_SCHEDULE),
+      opsPerInterval: STEPS_PER_SCHEDULE,
+    },
+    WARMUP_RUNS,
+    RUNS,
+  );
+  const warningsInStepLoop = warnings - warningsBefore;
+  let epoch: Record<string, Timing> | null = null;
+  let closedForm: boolean | null = null;
+  if (takesEpoch(className)) {
+    const longConfig = benchConfig(className, true);
+    if (longConfig === undefined) throw new Error(`no long configuration for ${className}`);
+    epoch = {};
+    for (const at of EPOCHS) {
+      const stepAt: Stepper = (driver, count) => {
+        for (let i = 0; i < count; i++) driver.step(at);
+      };
+      epoch[String(at)] = measure(
+        {
+          prepare: () => Array.from({ length: schedules }, () => buildPlain(longConfig).driver),
+          intervals: (drivers) => timeDrivers(drivers, stepAt, STEPS_PER_SCHEDULE),
+          opsPerInterval: STEPS_PER_SCHEDULE,
+        },
+        WARMUP_RUNS,
+        RUNS,
+      );
+    }
+    closedForm = hasClosedForm(buildPlain(config).driver);
+  }
+  return { className, step, warningsInStepLoop, epoch, closedForm };
+}
+
+async function loadTf(): Promise<typeof import('@tensorflow/tfjs')> {
+  const tf = await import('@tensorflow/tfjs');
+  await tf.setBackend('cpu');
+  return tf;
+}
+
+async function tfjs(className: string, column: 'sgd' | 'adam'): Promise<unknown> {
+  const tf = await loadTf();
+  const setup = await import('./tfjs-setup');
+  const sample = benchConfig(className);
+  const longSample = benchConfig(className, true);
+  if (sample === undefined || longSample === undefined) throw new Error(`no sample configuration for ${className}`);
+  const config = setup.columnConfig(sample, column);
+  const stepper = stepperFor(className);
+  const schedules = quick ? 4 : 10;
+  const tensorsAtStart = tf.memory().numTensors;
+
+  let tensorsCreated = 0;
+  const warningsBefore = warnings;
+  const step = measure(
+    {
+      prepare: () => Array.from({ length: schedules }, () => setup.buildTfjs(config)),
+      intervals: (built) => {
+        const firstId = setup.nextTensorId();
+        const times = timeDrivers(
+          built.map((b) => b.built.driver),
+          stepper,
+          STEPS_PER_SCHEDULE,
+          TFJS_CHUNK,
+        );
+        tensorsCreated = setup.nextTensorId() - firstId - 1;
+        return times;
+      },
+      cleanup: (built) => built.forEach((b) => b.dispose()),
+      opsPerInterval: STEPS_PER_SCHEDULE,
+    },
+    WARMUP_RUNS,
+    RUNS,
+  );
+  const warningsInStepLoop = warnings - warningsBefore;
+
+  const recording = setup.record(config, STEPS_PER_SCHEDULE, stepper);
+  const writes = measure(
+    {
+      prepare: () => Array.from({ length: schedules }, () => setup.replayTarget(config, recording)),
+      intervals: (targets) =>
+        targets.map((target) => {
+          const start = now();
+          setup.replayWrites(target.optimizers, recording);
+          return now() - start;
+        }),
+      cleanup: (targets) => targets.forEach((t) => t.dispose()),
+      opsPerInterval: STEPS_PER_SCHEDULE,
+    },
+    WARMUP_RUNS,
+    RUNS,
+  );
+
+  // 10^6 steps of one schedule: tensors and heap before and after.
+  const longSteps = quick ? 100_000 : 1_000_000;
+  const long = setup.buildTfjs(setup.columnConfig(longSample, column));
+  stepper(long.built.driver, 10_000, 0);
+  collectGarbage();
+  const tensorsBefore = tf.memory().numTensors;
+  const heapBefore = process.memoryUsage().heapUsed;
+  const start = now();
+  stepper(long.built.driver, longSteps, 10_000);
+  const longNs = now() - start;
+  collectGarbage();
+  const tensorsAfter = tf.memory().numTensors;
+  const heapAfter = process.memoryUsage().heapUsed;
+  long.dispose();
+  const tensorsAtEnd = tf.memory().numTensors;
+
+  return {
+    className,
+    column,
+    optimizer: setup.buildTfjsClassNames(config),
+    step,
+    writes,
+    warningsInStepLoop,
+    tensorsPerStep: tensorsCreated / (schedules * STEPS_PER_SCHEDULE),
+    tensorsNeededPerStep: recording.tensorsNeeded / STEPS_PER_SCHEDULE,
+    memory: {
+      steps: longSteps,
+      nsPerStep: longNs / longSteps,
+      tensorsBefore,
+      tensorsAfter,
+      heapBefore,
+      heapAfter,
+      gc: gcAvailable(),
+      tensorsLeakedAfterDispose: tensorsAtEnd - tensorsAtStart,
+    },
+  };
+}
+
+async function model(column: 'sgd' | 'adam'): Promise<unknown> {
+  const tf = await loadTf();
+  const inputs = 64;
+  const hidden = 128;
+  const outputs = 10;
+  const batch = 32;
+  const w1 = tf.variable(tf.randomNormal([inputs, hidden], 0, 0.1));
+  const b1 = tf.variable(tf.zeros([hidden]));
+  const w2 = tf.variable(tf.randomNormal([hidden, outputs], 0, 0.1));
+  const b2 = tf.variable(tf.zeros([outputs]));
+  const variables = [w1, b1, w2, b2];
+  const params = variables.reduce((sum, v) => sum + v.size, 0);
+  const x = tf.randomNormal([batch, inputs]);
+  const y = tf.oneHot(tf.randomUniform([batch], 0, outputs, 'int32') as never, outputs);
+  const optimizer = column === 'sgd' ? tf.train.sgd(0.01) : tf.train.adam(0.001);
+  const loss = (): import('@tensorflow/tfjs').Scalar =>
+    tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2)) as import('@tensorflow/tfjs').Scalar;
+  const updates = quick ? 20 : 50;
+  const update = measure(
+    {
+      prepare: () => null,
+      intervals: () =>
+        Array.from({ length: updates }, () => {
+          const start = now();
+          optimizer.minimize(loss, false, variables);
+          return now() - start;
+        }),
+      opsPerInterval: 1,
+    },
+    WARMUP_RUNS,
+    quick ? 5 : 9,
+  );
+  return { column, optimizer: optimizer.getClassName(), params, batch, layers: [inputs, hidden, outputs], update };
+}
+
+async function main(): Promise<void> {
+  const [mode, ...rest] = args;
+  let result: unknown;
+  let out: string;
+  if (mode === 'plain') {
+    result = plain(rest[0]);
+    out = rest[1];
+  } else if (mode === 'tfjs') {
+    result = await tfjs(rest[0], rest[1] as 'sgd' | 'adam');
+    out = rest[2];
+  } else if (mode === 'model') {
+    result = await model(rest[0] as 'sgd' | 'adam');
+    out = rest[1];
+  } else {
+    throw new Error(`bench/worker: unknown mode ${String(mode)}`);
+  }
+  writeFileSync(out, JSON.stringify(result));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

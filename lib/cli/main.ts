@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+/**
+ * `tfjs-lr-scheduler`: look at a schedule before training on it.
+ *
+ *   tfjs-lr-scheduler plot CONFIG [--steps N] [--out FILE.svg|.png|.csv|.json] [--width W --height H] [--log]
+ *   tfjs-lr-scheduler describe CONFIG [--steps N]
+ *
+ * CONFIG (a JSON file or inline JSON) is read by `fromConfig` and run on the tensor-free
+ * VirtualOptimizer: no tfjs needed.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/from-config';
+import { LRSchedulerError } from '../errors';
+import { camelCaseOption } from '../registry';
+import { setWarningHandler } from '../warnings';
+import { CliError, ConfigPlaceError, MAX_STEPS, locate, parseJson, readConfigSource, toPlotConfig, type ConfigSource, type PlotConfig } from './config-file';
+import { describeTrace } from './describe';
+import { shortNumber, toCsv, toJson } from './formats';
+import { svgToPng } from './png';
+import { svgChart } from './svg-chart';
+import { terminalChart } from './terminal-chart';
+import { ScheduleStepError, traceSchedule, type Trace } from './trace';
+
+const USAGE = `Usage:
+  tfjs-lr-scheduler plot CONFIG [--steps N] [--out FILE] [--width W] [--height H] [--log] [--quiet]
+  tfjs-lr-scheduler describe CONFIG [--steps N] [--quiet]
+
+CONFIG is a JSON file, or inline JSON: {"optimizer": {"kind": "sgd", "groups": [{"lr": 0.1}]},
+"schedulers": [{"id": "s", "type": "StepLR", "args": {"step_size": 30}}], "driver": "s", "steps": 100}
+(PyTorch class names and keyword arguments, as in the conformance format; "ops" instead of "steps"
+for ReduceLROnPlateau metrics or step(epoch) schedules).
+
+Options:
+  --steps N      how many scheduler steps to run (default: the config's "steps", else 100)
+  --out FILE     write FILE.svg, FILE.png, FILE.csv or FILE.json instead of drawing in the terminal
+  --width W      chart width: terminal columns (default: fit the terminal) or pixels (default 800)
+  --height H     chart height: terminal rows (default 12) or pixels (default 400)
+  --log          logarithmic lr axis
+  -q, --quiet    do not print the library's warnings
+  -h, --help     show this help
+  --version      print the version`;
+
+/** Where the command writes; replaceable for tests. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Terminal columns of stdout, or undefined when it is not a terminal. */
+  columns?: number;
+  color: boolean;
+}
+
+const OUT_FORMATS = ['.svg', '.png', '.csv', '.json'];
+
+class UsageError extends Error {}
+
+function positiveInteger(raw: string | undefined, name: string, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) > max) throw new UsageError(`--${name} must be an integer from 0 to ${max}, got "${raw}"`);
+  return Number(raw);
+}
+
+function title(trace: Trace, plot: PlotConfig): string {
+  const optimizer = plot.schedule.optimizer;
+  const lrs = Array.isArray(optimizer?.groups) ? optimizer.groups.map((g) => (typeof g?.lr === 'number' ? shortNumber(g.lr, 6) : '?')) : [];
+  const groups = `${trace.groupCount} param group${trace.groupCount === 1 ? '' : 's'}`;
+  const steps = `${trace.pointCount - 1} step${trace.pointCount === 2 ? '' : 's'}`;
+  return `${trace.driverType} "${trace.driverId}" · ${optimizer?.kind ?? '?'} lr ${lrs.join(', ')} · ${groups} · ${steps}`;
+}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * The path of the argument a constructor error is about: `schedulers[0].args.gamma` for
+ * `schedulers[0] (StepLR "s"): StepLR: option "gamma" must be ...`, so the location points at it.
+ */
+function optionPath(error: { path: string; message: string }, plot: PlotConfig | undefined): string | undefined {
+  const scheduler = /^schedulers\[(\d+)\] /.exec(error.path);
+  const option = /option "(\w+)"/.exec(error.message);
+  const specs = plot?.schedule.schedulers;
+  if (!scheduler || !option || !Array.isArray(specs)) return undefined;
+  const args = specs[Number(scheduler[1])]?.args;
+  if (typeof args !== 'object' || args === null) return undefined;
+  const key = Object.keys(args).find((name) => camelCaseOption(name) === option[1]);
+  return key === undefined ? undefined : `schedulers[${scheduler[1]}].args.${key}`;
+}
+
+/** The one line printed for a user error (a configuration or schedule problem). */
+function userErrorLine(error: unknown, source: ConfigSource | undefined, plot: PlotConfig | undefined): string | undefined {
+  if (error instanceof CliError) return error.message;
+  if ((error instanceof ConfigError || error instanceof ConfigPlaceError) && source) {
+    return `${locate(source, optionPath(error, plot) ?? error.path)}: ${error.message}`;
+  }
+  if (error instanceof ScheduleStepError) {
+    const inner = error.error instanceof LRSchedulerError ? error.error.message : error.message;
+    if (!(error.error instanceof LRSchedulerError)) return undefined;
+    const where = plot?.explicitOps && source ? `${locate(source, `ops[${error.opIndex}]`)}: ops[${error.opIndex}]` : `${source?.name ?? 'config'}: step ${error.step}`;
+    const hint = plot?.explicitOps === false && /metrics/.test(inner) ? ' (list "ops" with "metrics" in the configuration instead of "steps")' : '';
+    return `${where}: ${inner}${hint}`;
+  }
+  if (error instanceof LRSchedulerError) return `${source?.name ?? 'config'}: ${error.message}`;
+  return undefined;
+}
+
+/** Runs the command line; returns the exit status (0 ok, 1 configuration error, 2 usage error). */
+export function main(argv: readonly string[], io: CliIO): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        steps: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        width: { type: 'string' },
+        height: { type: 'string' },
+        log: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    io.stderr(`error: ${(error as Error).message.split('\n')[0]}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout(`${version()}\n`);
+    return 0;
+  }
+  let source: ConfigSource | undefined;
+  let plot: PlotConfig | undefined;
+  const shownWarnings = new Set<string>();
+  const previousHandler = setWarningHandler(({ category, message }) => {
+    const text = `${category}: ${message}`;
+    if (values.quiet || shownWarnings.has(text)) return;
+    shownWarnings.add(text);
+    io.stderr(`warning: ${text}\n`);
+  });
+  try {
+    const [command, configArgument, ...extra] = positionals;
+    if (command === undefined) throw new UsageError('missing command (plot or describe)');
+    if (command !== 'plot' && command !== 'describe') throw new UsageError(`unknown command "${command}" (expected plot or describe)`);
+    if (configArgument === undefined) throw new UsageError(`${command}: missing CONFIG (a JSON file or inline JSON)`);
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    if (command === 'describe') {
+      for (const name of ['out', 'width', 'height', 'log'] as const) {
+        if (values[name] !== undefined) throw new UsageError(`describe does not take --${name}`);
+      }
+    }
+    const steps = positiveInteger(values.steps, 'steps', MAX_STEPS);
+    const width = positiveInteger(values.width, 'width', 100_000);
+    const height = positiveInteger(values.height, 'height', 100_000);
+    if (width === 0 || height === 0) throw new UsageError('--width and --height must be positive');
+    const out = values.out;
+    const format = out === undefined ? undefined : extname(out).toLowerCase();
+    if (format !== undefined && !OUT_FORMATS.includes(format)) {
+      throw new UsageError(`--out must name a .svg, .png, .csv or .json file, got "${out}"`);
+    }
+
+    source = readConfigSource(configArgument);
+    plot = toPlotConfig(parseJson(source), steps);
+    const trace = traceSchedule(plot);
+    const heading = title(trace, plot);
+
+    if (command === 'describe') {
+      io.stdout(describeTrace(trace, heading));
+      return 0;
+    }
+    if (out === undefined) {
+      const columns = width ?? (io.columns !== undefined ? Math.max(20, io.columns - 14) : 101);
+      io.stdout(terminalChart(trace, heading, { width: columns, height: height ?? 12, logScale: values.log === true, color: io.color }));
+      return 0;
+    }
+    let content: string | Uint8Array;
+    if (format === '.csv') content = toCsv(trace);
+    else if (format === '.json') content = toJson(trace);
+    else {
+      const svg = svgChart(trace, { width: width ?? 800, height: height ?? 400, logScale: values.log === true, title: heading });
+      content = format === '.png' ? svgToPng(svg) : svg;
+    }
+    try {
+      writeFileSync(out, content);
+    } catch (error) {
+      throw new CliError(`${out}: cannot write: ${(error as Error).message}`);
+    }
+    io.stderr(`wrote ${out} (${trace.pointCount} points, ${trace.groupCount} param group${trace.groupCount === 1 ? '' : 's'})\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`error: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    const line = userErrorLine(error, source, plot);
+    if (line !== undefined) {
+      io.stderr(`error: ${line}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    setWarningHandler(previousHandler);
+  }
+}
+
+if (require.main === module) {
+  const stdout = process.stdout;
+  process.exitCode = main(process.argv.slice(2), {
+    stdout: (text) => stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    columns: stdout.isTTY ? stdout.columns : undefined,
+    color: stdout.isTTY === true && process.env.NO_COLOR === undefined,
+  });
+}

@@ -1,0 +1,294 @@
+/**
+ * Correctly rounded exp, log, pow, cos and sin (round to nearest, ties to even).
+ *
+ * Each function evaluates a double-double approximation h + l together with a bound e on its
+ * absolute error, then applies Ziv's rounding test: if h + (l + e) and h + (l - e) round to
+ * the same double, that double is the correctly rounded result. Otherwise (about one call in
+ * 10^4 or fewer) the BigInt evaluation in ./mp decides. The fast paths allocate nothing: pairs
+ * travel through module-level variables.
+ */
+import { EXP2_TABLE, LOG_IMIN, LOG_TABLE, TRIG_ODD, TRIG_TABLE } from './tables';
+import { mpCosSin, mpExp, mpLog, mpPow, pow2 } from './mp';
+
+const SPLIT = 134217729; // 2^27 + 1, Veltkamp splitter
+const SHIFT = 6755399441055744; // 1.5 * 2^52: (v + SHIFT) - SHIFT rounds v to an integer
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+// ---------------------------------------------------------------------------------------------
+// exp
+
+const INV_LN2_512 = 738.6598609351493; // 512 / ln 2
+// ln2/512 = C1 + C2 + C3; C1, C2 have 33 significant bits so k*C1, k*C2 are exact for |k| < 2^20.
+const C1 = 0.0013538030868858186;
+const C2 = 1.4532455292583944e-13;
+const C3 = 4.09018443216811e-24;
+
+// Results of expCore and logCore. A Float64Array, not `let` variables: V8 boxes doubles
+// stored in module-scope variables, which would allocate on every call.
+const R = new Float64Array(8);
+const EH = 0;
+const EL = 1;
+const EM = 2;
+const EERR = 3;
+const LH = 4;
+const LLO = 5;
+const LERR = 6;
+
+/**
+ * exp(xh + xl) = (EH + EL) * 2^EM with relative error below EERR (|xh| < 760, |xl| < 2^-40).
+ */
+function expCore(xh: number, xl: number): void {
+  const kd = xh * INV_LN2_512 + SHIFT - SHIFT;
+  const k = kd | 0;
+  const j = k & 511;
+  R[EM] = (k - j) / 512;
+  // r = x - k ln2/128 as rh + rl; x - k*C1 is exact (Sterbenz), k*C2 is exact.
+  const r1 = xh - kd * C1;
+  const w = -kd * C2;
+  const rh = r1 + w;
+  const bb = rh - r1;
+  const rl = r1 - (rh - bb) + (w - bb) + xl - kd * C3;
+  // exp(rh) - 1 - rh = q, |r| <= 2^-10.5; Taylor to degree 6 (remainder < 2^-86).
+  const r2 = rh * rh;
+  const q =
+    r2 * (0.5 + rh * 0.16666666666666666) +
+    r2 * r2 * (0.041666666666666664 + rh * 0.008333333333333333 + r2 * 0.001388888888888889);
+  // exp(rh + rl) = (1 + rh + q) * (1 + rl + ...); rl is up to 2^-44 when xl comes from pow
+  const s = q + (rl + (rh + q) * rl);
+  const th = EXP2_TABLE[2 * j];
+  const tl = EXP2_TABLE[2 * j + 1];
+  // th * rh exactly (Dekker)
+  const ph = th * rh;
+  let t = SPLIT * th;
+  const ah = t - (t - th);
+  const al = th - ah;
+  t = SPLIT * rh;
+  const bh = t - (t - rh);
+  const bl = rh - bh;
+  const pe = ah * bh - ph + ah * bl + al * bh + al * bl;
+  const h = th + ph;
+  const e1 = th - h + ph;
+  R[EH] = h;
+  R[EL] = e1 + (pe + (tl + th * s + tl * rh));
+  // rounding errors of q, th*s and the sums in EL: a few ulps of q
+  R[EERR] = q * 7.105427357601002e-15 + 8.271806125530277e-25; // q * 2^-47 + 2^-80
+}
+
+/** Correctly rounded e^x for finite x; Infinity on overflow, 0 on underflow. */
+export function crExp(x: number): number {
+  if (!(x < 709.8)) return x > 709.8 ? Infinity : NaN;
+  if (x < -708.3) return x < -746 ? 0 : mpExp(x);
+  expCore(x, 0);
+  const h = R[EH];
+  const l = R[EL];
+  const m = R[EM];
+  const e = h * R[EERR];
+  const ru = h + (l + e);
+  if (ru === h + (l - e)) {
+    return m > 1000 ? ru * pow2(m - 100) * 1.2676506002282294e30 : ru * pow2(m);
+  }
+  return mpExp(x);
+}
+
+// ---------------------------------------------------------------------------------------------
+// log
+
+const LN2H = 0.693147180559663; // 41 significant bits: E * LN2H is exact
+const LN2L = 2.8235290563031577e-13;
+const SQRT2 = 1.4142135623730951;
+
+
+/** log(x) = LH + LLO with absolute error below LERR, for finite x > 0. */
+function logCore(x: number): void {
+  let E = 0;
+  if (x < 2.2250738585072014e-308) {
+    x *= 18014398509481984; // 2^54
+    E = -54;
+  }
+  f64[0] = x;
+  const hi = u32[1];
+  E += (hi >>> 20) - 1023;
+  u32[1] = (hi & 0x000fffff) | 0x3ff00000;
+  let m = f64[0];
+  if (m > SQRT2) {
+    m *= 0.5;
+    E += 1;
+  }
+  const idx = 3 * ((((m - 1) * 512 + SHIFT - SHIFT) | 0) - LOG_IMIN);
+  const inv = LOG_TABLE[idx];
+  // r = m * inv - 1 exactly, as rh + rl
+  const P = m * inv;
+  let t = SPLIT * m;
+  const ah = t - (t - m);
+  const al = m - ah;
+  t = SPLIT * inv;
+  const bh = t - (t - inv);
+  const bl = inv - bh;
+  const pe = ah * bh - P + ah * bl + al * bh + al * bl;
+  const r0 = P - 1;
+  const rh = r0 + pe;
+  const rl = pe - (rh - r0);
+  // rh^2 = s + se exactly
+  const s = rh * rh;
+  t = SPLIT * rh;
+  const ch = t - (t - rh);
+  const cl = rh - ch;
+  const se = ch * ch - s + 2 * ch * cl + cl * cl;
+  // log1p(r) = r - r^2/2 + tail, |r| < 2^-9.4
+  const tail =
+    rh *
+    s *
+    (0.3333333333333333 +
+      rh * (-0.25 + rh * (0.2 + rh * (-0.16666666666666666 + rh * (0.14285714285714285 + rh * -0.125)))));
+  // high parts: E*LN2H (exact) + Lhi + rh - s/2, summed without error
+  const A = E * LN2H;
+  const B = LOG_TABLE[idx + 1];
+  let h = A + B;
+  const e1 = A - h + B;
+  let h2 = h + rh;
+  let z = h2 - h;
+  const e2 = h - (h2 - z) + (rh - z);
+  const d = -0.5 * s;
+  h = h2 + d;
+  z = h - h2;
+  const e3 = h2 - (h - z) + (d - z);
+  const l = e1 + e2 + e3 + (E * LN2L + LOG_TABLE[idx + 2] + rl - 0.5 * se - rh * rl + tail);
+  h2 = h + l;
+  R[LLO] = l - (h2 - h);
+  R[LH] = h2;
+  // tail's rounding and the sums in l (|tail| * 2^-48), everything else (|h| * 2^-92)
+  R[LERR] = (tail < 0 ? -tail : tail) * 3.552713678800501e-15 + (h < 0 ? -h : h) * 2.0194839173657902e-28 + 1e-300;
+}
+
+/** Correctly rounded natural logarithm of finite x > 0. */
+export function crLog(x: number): number {
+  logCore(x);
+  const h = R[LH];
+  const l = R[LLO];
+  const e = R[LERR];
+  const ru = h + (l + e);
+  if (ru === h + (l - e)) return ru;
+  return mpLog(x);
+}
+
+// ---------------------------------------------------------------------------------------------
+// pow
+
+/** Correctly rounded x^y for finite x > 0, x != 1, finite y != 0; Infinity on overflow. */
+export function crPow(x: number, y: number): number {
+  logCore(x);
+  const lh = R[LH];
+  const th = y * lh;
+  if (!(th < 709.8)) return Infinity;
+  if (th < -708.3) return th < -746 ? 0 : mpPow(x, y);
+  // y * lh exactly, plus y * llo
+  let t = SPLIT * y;
+  const ah = t - (t - y);
+  const al = y - ah;
+  t = SPLIT * lh;
+  const bh = t - (t - lh);
+  const bl = lh - bh;
+  const te = ah * bh - th + ah * bl + al * bh + al * bl;
+  const tl = te + y * R[LLO];
+  const ay = y < 0 ? -y : y;
+  const at = th < 0 ? -th : th;
+  const lerr = R[LERR];
+  expCore(th, tl);
+  const h = R[EH];
+  const l = R[EL];
+  const m = R[EM];
+  const e = h * (R[EERR] + ay * lerr + at * 7.888609052210118e-31);
+  const ru = h + (l + e);
+  if (ru === h + (l - e)) {
+    return m > 1000 ? ru * pow2(m - 100) * 1.2676506002282294e30 : ru * pow2(m);
+  }
+  return mpPow(x, y);
+}
+
+// ---------------------------------------------------------------------------------------------
+// cos, sin
+
+const TWO_OVER_PI = 0.6366197723675814;
+// pi/2 = P1 + P2 + P3 + O(2^-105); P1, P2 have 26 significant bits so k*P1, k*P2 are exact
+// for |k| < 2^27.
+const P1 = 1.5707963109016418;
+const P2 = 1.5893254712295857e-8;
+const P3 = 6.123233995736766e-17;
+// a finer split for x close to a multiple of pi/2: pi/2 = P1 + P2 + Q3 + Q4 + O(2^-131)
+const Q3 = 6.123233932053594e-17; // 26 significant bits
+const Q4 = 6.36831716351095e-25;
+
+/**
+ * Correctly rounded cos(x) (wantSin false) or sin(x) (wantSin true) for finite x.
+ */
+export function crCosSin(x: number, wantSin: boolean): number {
+  const ax = x < 0 ? -x : x;
+  if (!(ax > 7.450580596923828e-9 && ax < 1.05e8)) {
+    // |x| < 2^-27: cos rounds to 1 and sin to x.
+    if (ax <= 7.450580596923828e-9) return wantSin ? x : 1;
+    return mpCosSin(x, wantSin);
+  }
+  const kd = x * TWO_OVER_PI + SHIFT - SHIFT;
+  // r = x - k*pi/2 = rh + rl: x - k*P1 is exact (Sterbenz), k*P2 is exact.
+  const t1 = x - kd * P1;
+  const w = kd * P2;
+  let rh = t1 - w;
+  const bb = rh - t1;
+  let rl = t1 - (rh - bb) - (w + bb) - kd * P3;
+  const ak = kd < 0 ? -kd : kd;
+  let kerr = ak * 1.9721522630525295e-31; // |k| * 2^-102: pi/2 beyond P3
+  if (rh < 6.103515625e-5 && rh > -6.103515625e-5) {
+    // |r| < 2^-14: cancellation, so carry pi/2 to 131 bits (k*Q3 is exact)
+    const w3 = -kd * Q3;
+    const r2 = rh + w3;
+    const z = r2 - rh;
+    rl = t1 - (rh - bb) - (w + bb) + (rh - (r2 - z) + (w3 - z)) - kd * Q4;
+    rh = r2 + rl;
+    rl = rl - (rh - r2);
+    kerr = ak * 1.1479437019748901e-41 + 1e-300; // |k| * 2^-136
+  } else if (ak > 4) {
+    // k*P3 can be large next to rh: renormalise
+    const r2 = rh + rl;
+    const z = r2 - rh;
+    rl = rh - (r2 - z) + (rl - z);
+    rh = r2;
+  }
+  let q = (kd | 0) & 3;
+  if (wantSin) q = (q + 3) & 3; // sin(x) = cos(x - pi/2)
+  // the result is cos(r) for q = 0, -sin(r) for 1, -cos(r) for 2, sin(r) for 3
+  const sign = 1 - ((q + 1) & 2);
+  // r = a + d with a = j/256 and d = dh + rl, |dh| <= 2^-9 (a and dh are exact)
+  const aj = rh + 26388279066624 - 26388279066624; // 1.5 * 2^44 rounds to a multiple of 2^-8
+  const dh = rh - aj;
+  const idx = (q & 1) * TRIG_ODD + 4 * ((aj * 256) | 0) + 808; // 808 = 4 * 202
+  const uh = TRIG_TABLE[idx];
+  const ul = TRIG_TABLE[idx + 1];
+  const vh = TRIG_TABLE[idx + 2];
+  const vl = TRIG_TABLE[idx + 3];
+  const d2 = dh * dh;
+  // cos(dh) - 1 and sin(dh) - dh
+  const cm1 = d2 * -0.5 + d2 * d2 * (0.041666666666666664 - d2 * 0.001388888888888889);
+  const sm = dh * d2 * (-0.16666666666666666 + d2 * 0.008333333333333333);
+  // p + pe = V*dh exactly
+  const p = vh * dh;
+  let t = SPLIT * vh;
+  const ah = t - (t - vh);
+  const al = vh - ah;
+  t = SPLIT * dh;
+  const dhh = t - (t - dh);
+  const dhl = dh - dhh;
+  const pe = ah * dhh - p + (ah * dhl + al * dhh) + al * dhl;
+  // U + V*d + U*(cos d - 1) + V*(sin d - d) with (U, V) = (cos a, -sin a) or (sin a, cos a)
+  const h = uh + p;
+  const z = h - uh;
+  const l = uh - (h - z) + (p - z) + (pe + (ul + vl * dh)) + (uh * cm1 + vh * sm + (vh - uh * dh) * rl);
+  // error bound: polynomial rounding and the sums in l (d2 * 2^-48), second-order rl terms (|rl| * d2),
+  // the tables and sums (|h| * 2^-100), pi/2 beyond the split (kerr)
+  const arl = rl < 0 ? -rl : rl;
+  const e = d2 * (3.552713678800501e-15 + arl) + (h < 0 ? -h : h) * 7.888609052210118e-31 + kerr;
+  const ru = h + (l + e);
+  if (ru === h + (l - e)) return sign * ru;
+  return mpCosSin(x, wantSin);
+}

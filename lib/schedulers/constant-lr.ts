@@ -1,0 +1,93 @@
+import { InvalidArgumentError } from '../errors';
+import { LRScheduler } from '../lr-scheduler';
+import type { OptimizerLike } from '../optim/optimizer-view';
+import { OptionChecker } from '../options';
+import { decodeFloat, encodeFloat } from '../state/encoding';
+import type { StateReader, SchedulerState } from '../state/state-reader';
+
+export interface ConstantLROptions {
+  /** The factor the learning rate is multiplied by until `totalIters`, in (0, 1]. @default 1 / 3 */
+  factor?: number;
+  /** The number of epochs the factor applies. @default 5 */
+  totalIters?: number;
+  /** Index of the last epoch when resuming. @default -1 */
+  lastEpoch?: number;
+}
+
+/**
+ * Multiplies each group's learning rate by a constant factor until the epoch reaches `totalIters`.
+ *
+ * `lr = initial_lr * factor` for `epoch < totalIters`, `initial_lr` afterwards
+ *
+ * @example
+ * const scheduler = new ConstantLR(optimizer, { factor: 0.5, totalIters: 4 }); // initial lr 0.05
+ * // epochs 0-3: 0.025, 4 and later: 0.05
+ *
+ * Differs from PyTorch: `factor` 0 throws at construction (PyTorch accepts it and raises
+ * ZeroDivisionError at the step that reaches `totalIters`, where it divides by the factor).
+ */
+export class ConstantLR extends LRScheduler {
+  static override readonly className = 'ConstantLR';
+  factor: number;
+  totalIters: number;
+
+  constructor(optimizer: OptimizerLike, options: ConstantLROptions = {}) {
+    const check = new OptionChecker('ConstantLR', options).known(['factor', 'totalIters', 'lastEpoch']);
+    const factor = check.number('factor', options.factor, 1.0 / 3);
+    if (factor > 1.0 || factor < 0) {
+      throw new InvalidArgumentError('ConstantLR: Constant multiplicative factor expected to be between 0 and 1.');
+    }
+    if (factor === 0) {
+      throw new InvalidArgumentError(
+        'ConstantLR: option "factor" must not be 0: the learning rate is divided by it when the epoch reaches ' +
+          'totalIters (PyTorch raises ZeroDivisionError there)',
+      );
+    }
+    const totalIters = check.number('totalIters', options.totalIters, 5);
+    super(optimizer, check.lastEpoch(options.lastEpoch));
+    this.factor = factor;
+    this.totalIters = totalIters;
+    this.initialStep();
+  }
+
+  override getLr(): readonly number[] {
+    this.warnIfOutsideStep();
+    const groups = this.optimizer.paramGroups;
+    const lrs = this.nextLrs;
+    for (let i = 0; i < groups.length; i++) {
+      if (this.lastEpoch === 0) lrs[i] = groups[i].lr * this.factor;
+      else if (this.lastEpoch !== this.totalIters) lrs[i] = groups[i].lr;
+      else lrs[i] = groups[i].lr * (1.0 / this.factor);
+    }
+    return lrs;
+  }
+
+  protected override closedFormLr(): readonly number[] {
+    // PyTorch: factor + (last_epoch >= total_iters) * (1 - factor), a bool times a float.
+    const reached = this.lastEpoch >= this.totalIters ? 1 : 0;
+    const multiplier = this.factor + reached * (1 - this.factor);
+    const lrs = this.nextLrs;
+    for (let i = 0; i < lrs.length; i++) lrs[i] = this.baseLrs[i] * multiplier;
+    return lrs;
+  }
+
+  protected override writeState(state: SchedulerState): void {
+    super.writeState(state);
+    state.factor = encodeFloat(this.factor);
+    state.total_iters = encodeFloat(this.totalIters);
+  }
+
+  protected override readState(reader: StateReader): () => void {
+    const applyBase = super.readState(reader);
+    const factor = reader.value('factor', 'a number in (0, 1]', (raw) => {
+      const value = decodeFloat(raw);
+      return value === undefined || value > 1.0 || value <= 0 ? undefined : value;
+    });
+    const totalIters = reader.number('total_iters');
+    return () => {
+      applyBase();
+      this.factor = factor;
+      this.totalIters = totalIters;
+    };
+  }
+}

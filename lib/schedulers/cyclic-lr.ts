@@ -1,0 +1,280 @@
+import { InvalidArgumentError, PythonArithmeticError } from '../errors';
+import { LRScheduler } from '../lr-scheduler';
+import { floor, pow } from '../math';
+import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
+import { writeMomentum } from '../optim/param-group';
+import { OptionChecker } from '../options';
+import { encodeFloat } from '../state/encoding';
+import { encodeFloatList, type SchedulerState, type StateReader } from '../state/state-reader';
+
+/** CyclicLR's built-in policies. */
+export type CyclicLRMode = 'triangular' | 'triangular2' | 'exp_range';
+
+/** A custom scaling policy: `0 <= scaleFn(x) <= 1` for `x >= 0`. */
+export type CyclicLRScaleFn = (x: number) => number;
+
+export interface CyclicLROptions {
+  /** Lower learning-rate boundary of the cycle: one number, or one per param group. */
+  baseLr: number | readonly number[];
+  /** Upper learning-rate boundary of the cycle: one number, or one per param group. */
+  maxLr: number | readonly number[];
+  /** Iterations in the increasing half of a cycle. @default 2000 */
+  stepSizeUp?: number;
+  /** Iterations in the decreasing half of a cycle; `null` means `stepSizeUp`. @default null */
+  stepSizeDown?: number | null;
+  /**
+   * `'triangular'` (constant amplitude), `'triangular2'` (amplitude halved every cycle) or
+   * `'exp_range'` (amplitude scaled by `gamma ** iteration`); ignored when `scaleFn` is given.
+   * @default 'triangular'
+   */
+  mode?: CyclicLRMode;
+  /** The constant of `'exp_range'`. @default 1 */
+  gamma?: number;
+  /** A custom scaling policy, which replaces `mode`. @default null */
+  scaleFn?: CyclicLRScaleFn | null;
+  /**
+   * Whether `scaleFn` receives the cycle number (`'cycle'`) or the iteration (`'iterations'`);
+   * used only with a custom `scaleFn` (PyTorch treats any value other than `'cycle'` as iterations).
+   * @default 'cycle'
+   */
+  scaleMode?: 'cycle' | 'iterations';
+  /** Cycle momentum (or Adam's `beta1`) inversely to the learning rate. @default true */
+  cycleMomentum?: boolean;
+  /** Lower momentum boundary, reached at the lr peak: one number, or one per group. @default 0.8 */
+  baseMomentum?: number | readonly number[];
+  /** Upper momentum boundary, at the cycle start: one number, or one per group. @default 0.9 */
+  maxMomentum?: number | readonly number[];
+  /** Index of the last batch when resuming. @default -1 */
+  lastEpoch?: number;
+}
+
+const MODES: readonly string[] = ['triangular', 'triangular2', 'exp_range'];
+const OPTION_NAMES = [
+  'baseLr', 'maxLr', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma', 'scaleFn', 'scaleMode',
+  'cycleMomentum', 'baseMomentum', 'maxMomentum', 'lastEpoch',
+];
+
+/**
+ * Cyclical learning rates (CLR): every batch, the learning rate moves linearly between `baseLr`
+ * and `maxLr` (up for `stepSizeUp` iterations, down for `stepSizeDown`), with an amplitude scaled
+ * per cycle or per iteration; momentum cycles inversely between `maxMomentum` and `baseMomentum`.
+ *
+ * `cycle = floor(1 + t / (up + down))`, `x = 1 + t / (up + down) - cycle`,
+ * `s = x <= r ? x / r : (x - 1) / (r - 1)` with `r = up / (up + down)`;
+ * `lr = baseLr + (maxLr - baseLr) * s * scale`, `momentum = maxMomentum - (maxMomentum - baseMomentum) * s * scale`,
+ * where `scale` is 1 (`'triangular'`), `1 / 2 ** (cycle - 1)` (`'triangular2'`), `gamma ** t`
+ * (`'exp_range'`) or `scaleFn(cycle or t)`.
+ *
+ * With `lastEpoch` -1 the constructor writes `baseLr` into every group's `lr` and, with
+ * `cycleMomentum`, `maxMomentum` into every group's momentum (Adam / Adamax: `beta1`) plus the keys
+ * `max_momentum` and `base_momentum`, as PyTorch does. A tfjs `sgd` optimizer has no momentum:
+ * use `cycleMomentum: false`, or `tf.train.momentum(lr, 0)`.
+ *
+ * @example
+ * const optimizer = tf.train.momentum(0.1, 0.9);
+ * const scheduler = new CyclicLR(optimizer, { baseLr: 0.1, maxLr: 0.5, stepSizeUp: 2 });
+ * // iterations 0..6: lr 0.1, 0.3, 0.5, 0.3, 0.1, 0.3, 0.5; momentum 0.9, 0.85, 0.8, 0.85, 0.9, 0.85, 0.8
+ *
+ * Differs from PyTorch: every option is validated before the groups are touched (PyTorch writes
+ * `baseLr` into the groups before it rejects a bad `mode` or optimizer); `stepSizeUp` 0 throws at
+ * construction (PyTorch raises ZeroDivisionError in its initial step); a NaN step size, which can
+ * only produce NaN learning rates, is rejected.
+ */
+export class CyclicLR extends LRScheduler {
+  static override readonly className = 'CyclicLR';
+  maxLrs: number[];
+  totalSize: number;
+  stepRatio: number;
+  mode: string;
+  gamma: number;
+  scaleMode: string;
+  readonly cycleMomentum: boolean;
+  useBeta1: boolean;
+  baseMomentums: number[];
+  maxMomentums: number[];
+  /** The custom scaling policy, or `null` for the built-in one of `mode`. */
+  private scaleFnCustom: CyclicLRScaleFn | null;
+  /** Reused buffer for the momentums of one step. */
+  private readonly pendingMomentums: number[];
+
+  constructor(optimizer: OptimizerLike, options: CyclicLROptions) {
+    const check: OptionChecker = new OptionChecker('CyclicLR', options).known(OPTION_NAMES);
+    const lastEpoch = check.lastEpoch(options.lastEpoch);
+    const view = asOptimizer(optimizer);
+    const groups = view.paramGroups;
+    const baseLrs = check.perGroup('baseLr', options.baseLr, groups.length);
+    const maxLrs = check.perGroup('maxLr', options.maxLr, groups.length);
+    const stepSizeUp = check.number('stepSizeUp', options.stepSizeUp, 2000, 'a non-zero number', (n) => n !== 0 && !Number.isNaN(n));
+    const stepSizeDown = options.stepSizeDown === null || options.stepSizeDown === undefined
+      ? stepSizeUp
+      : check.number('stepSizeDown', options.stepSizeDown, undefined, 'a number', (n) => !Number.isNaN(n));
+    const totalSize = stepSizeUp + stepSizeDown;
+    if (totalSize === 0) {
+      throw new PythonArithmeticError('CyclicLR: float division by zero (stepSizeUp + stepSizeDown is 0)', 'ZeroDivisionError');
+    }
+    const stepRatio = stepSizeUp / totalSize;
+    const scaleFn = options.scaleFn ?? null;
+    if (scaleFn !== null && typeof scaleFn !== 'function') check.fail('scaleFn', 'a function', scaleFn, 'TypeError');
+    const mode: unknown = options.mode ?? 'triangular';
+    if (typeof mode !== 'string') check.fail('mode', `one of ${MODES.map((m) => JSON.stringify(m)).join(', ')}`, mode, 'TypeError');
+    if (!MODES.includes(mode) && scaleFn === null) {
+      throw new InvalidArgumentError(`CyclicLR: mode is invalid and scaleFn is null (got mode ${JSON.stringify(mode)})`);
+    }
+    const gamma = check.number('gamma', options.gamma, 1.0);
+    const scaleMode: unknown = options.scaleMode ?? 'cycle';
+    if (typeof scaleMode !== 'string') check.fail('scaleMode', '"cycle" or "iterations"', scaleMode, 'TypeError');
+    const cycleMomentum = check.boolean('cycleMomentum', options.cycleMomentum, true);
+    let useBeta1 = false;
+    let baseMomentums: number[] = [];
+    let maxMomentums: number[] = [];
+    if (cycleMomentum) {
+      const kind = view.momentumKind();
+      if (kind === null) {
+        throw new InvalidArgumentError(
+          `CyclicLR: optimizer must support momentum or beta1 with \`cycleMomentum\` option enabled${view.momentumHint()}`,
+        );
+      }
+      useBeta1 = kind === 'betas';
+      baseMomentums = check.perGroup('baseMomentum', options.baseMomentum, groups.length, 0.8);
+      maxMomentums = check.perGroup('maxMomentum', options.maxMomentum, groups.length, 0.9);
+    }
+    // Everything is valid: write the groups as PyTorch does.
+    if (lastEpoch === -1) {
+      for (let i = 0; i < groups.length; i++) {
+        const group = groups[i];
+        group.lr = baseLrs[i];
+        if (cycleMomentum) {
+          writeMomentum(group, maxMomentums[i], useBeta1);
+          group.max_momentum = maxMomentums[i];
+          group.base_momentum = baseMomentums[i];
+        }
+      }
+    }
+    super(view, lastEpoch);
+    this.maxLrs = maxLrs;
+    this.totalSize = totalSize;
+    this.stepRatio = stepRatio;
+    this.mode = mode;
+    this.gamma = gamma;
+    this.scaleFnCustom = scaleFn;
+    this.scaleMode = scaleMode;
+    this.initScaleFn();
+    this.cycleMomentum = cycleMomentum;
+    this.useBeta1 = useBeta1;
+    this.baseMomentums = baseMomentums;
+    this.maxMomentums = maxMomentums;
+    this.pendingMomentums = new Array<number>(groups.length).fill(0);
+    // The initial step uses the groups' initial_lr as base_lrs (PyTorch sets base_lrs after it).
+    this.initialStep();
+    this.baseLrs = baseLrs;
+  }
+
+  /** PyTorch's `_init_scale_fn`: a built-in policy fixes the scale mode. */
+  private initScaleFn(): void {
+    if (this.scaleFnCustom !== null) return;
+    this.scaleMode = this.mode === 'exp_range' ? 'iterations' : 'cycle';
+  }
+
+  /** The scaling policy: the custom `scaleFn`, or the built-in one of `mode`. */
+  scaleFn(x: number): number {
+    if (this.scaleFnCustom !== null) return this.scaleFnCustom(x);
+    switch (this.mode) {
+      case 'triangular2':
+        return 1 / pow(2.0, x - 1);
+      case 'exp_range':
+        return pow(this.gamma, x);
+      default:
+        return 1.0;
+    }
+  }
+
+  override getLr(): readonly number[] {
+    this.warnIfOutsideStep();
+    const lastEpoch = this.lastEpoch;
+    const cycle = floor(1 + lastEpoch / this.totalSize);
+    const x = 1.0 + lastEpoch / this.totalSize - cycle;
+    const scaleFactor = x <= this.stepRatio ? x / this.stepRatio : (x - 1) / (this.stepRatio - 1);
+    const byCycle = this.scaleMode === 'cycle';
+    const lrs = this.nextLrs;
+    for (let i = 0; i < lrs.length; i++) {
+      const baseHeight = (this.maxLrs[i] - this.baseLrs[i]) * scaleFactor;
+      lrs[i] = this.baseLrs[i] + baseHeight * this.scaleFn(byCycle ? cycle : lastEpoch);
+    }
+    if (this.cycleMomentum) {
+      const groups = this.optimizer.paramGroups;
+      const momentums = this.maxMomentums;
+      // PyTorch computes every momentum before writing any (scale functions may throw).
+      const pending = this.pendingMomentums;
+      for (let i = 0; i < momentums.length; i++) {
+        const baseHeight = (momentums[i] - this.baseMomentums[i]) * scaleFactor;
+        pending[i] = momentums[i] - baseHeight * this.scaleFn(byCycle ? cycle : lastEpoch);
+      }
+      for (let i = 0; i < groups.length; i++) writeMomentum(groups[i], pending[i], this.useBeta1);
+    }
+    return lrs;
+  }
+
+  protected override writeState(state: SchedulerState): void {
+    super.writeState(state);
+    state.max_lrs = encodeFloatList(this.maxLrs);
+    state.total_size = encodeFloat(this.totalSize);
+    state.step_ratio = encodeFloat(this.stepRatio);
+    state.mode = this.mode;
+    state.gamma = encodeFloat(this.gamma);
+    state._scale_fn_custom = null;
+    state.scale_mode = this.scaleMode;
+    state.cycle_momentum = this.cycleMomentum;
+    if (this.cycleMomentum) {
+      state.use_beta1 = this.useBeta1;
+      state.base_momentums = encodeFloatList(this.baseMomentums);
+      state.max_momentums = encodeFloatList(this.maxMomentums);
+    }
+  }
+
+  protected override readState(reader: StateReader): () => void {
+    const applyBase = super.readState(reader);
+    const groups = this.optimizer.paramGroups;
+    const maxLrs = reader.numberList('max_lrs', groups.length);
+    const totalSize = reader.value('total_size', 'a non-zero number', (raw) => (typeof raw === 'number' && raw !== 0 ? raw : undefined));
+    const stepRatio = reader.value('step_ratio', 'a number other than 0 and 1', (raw) =>
+      typeof raw === 'number' && raw !== 0 && raw !== 1 && !Number.isNaN(raw) ? raw : undefined,
+    );
+    const mode = this.scaleFnCustom === null
+      ? reader.string('mode', MODES)
+      : reader.value('mode', 'a string', (raw) => (typeof raw === 'string' ? raw : undefined));
+    const gamma = reader.number('gamma');
+    const custom = reader.raw('_scale_fn_custom');
+    if (custom !== null && custom !== undefined) {
+      throw reader.error('_scale_fn_custom', 'null (a plain function keeps no state)', custom);
+    }
+    const scaleMode = reader.value('scale_mode', 'a string', (raw) => (typeof raw === 'string' ? raw : undefined));
+    const cycleMomentum = reader.boolean('cycle_momentum');
+    if (cycleMomentum !== this.cycleMomentum) {
+      throw reader.error('cycle_momentum', `${String(this.cycleMomentum)} (this scheduler was built with cycleMomentum ${String(this.cycleMomentum)})`, cycleMomentum);
+    }
+    let useBeta1 = this.useBeta1;
+    let baseMomentums = this.baseMomentums;
+    let maxMomentums = this.maxMomentums;
+    if (cycleMomentum) {
+      useBeta1 = reader.boolean('use_beta1');
+      if (useBeta1 && !groups.every((group) => Array.isArray(group.betas))) {
+        throw reader.error('use_beta1', 'false (the param groups have no betas)', useBeta1);
+      }
+      baseMomentums = reader.numberList('base_momentums', groups.length);
+      maxMomentums = reader.numberList('max_momentums', groups.length);
+    }
+    return () => {
+      applyBase();
+      this.maxLrs = maxLrs;
+      this.totalSize = totalSize;
+      this.stepRatio = stepRatio;
+      this.mode = mode;
+      this.gamma = gamma;
+      this.scaleMode = scaleMode;
+      this.useBeta1 = useBeta1;
+      this.baseMomentums = baseMomentums;
+      this.maxMomentums = maxMomentums;
+      this.initScaleFn();
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { LRScheduler } from '../lr-scheduler';
+import { pow } from '../math';
+import type { OptimizerLike } from '../optim/optimizer-view';
+import { OptionChecker } from '../options';
+import { encodeFloat } from '../state/encoding';
+import type { StateReader, SchedulerState } from '../state/state-reader';
+
+export interface ExponentialLROptions {
+  /** Multiplicative factor of decay, applied every epoch. */
+  gamma: number;
+  /** Index of the last epoch when resuming. @default -1 */
+  lastEpoch?: number;
+}
+
+/**
+ * Decays each group's learning rate by `gamma` every epoch.
+ *
+ * `lr = initial_lr * gamma ** epoch`
+ *
+ * @example
+ * const scheduler = new ExponentialLR(optimizer, { gamma: 0.5 }); // initial lr 0.1
+ * // epoch 0: 0.1, 1: 0.05, 2: 0.025, 3: 0.0125, ...
+ */
+export class ExponentialLR extends LRScheduler {
+  static override readonly className = 'ExponentialLR';
+  gamma: number;
+
+  constructor(optimizer: OptimizerLike, options: ExponentialLROptions) {
+    const check = new OptionChecker('ExponentialLR', options).known(['gamma', 'lastEpoch']);
+    const gamma = check.number('gamma', options.gamma, undefined);
+    super(optimizer, check.lastEpoch(options.lastEpoch));
+    this.gamma = gamma;
+    this.initialStep();
+  }
+
+  override getLr(): readonly number[] {
+    this.warnIfOutsideStep();
+    const groups = this.optimizer.paramGroups;
+    const lrs = this.nextLrs;
+    // The constructor's initial step keeps the lrs (a resumed scheduler must not decay twice).
+    for (let i = 0; i < groups.length; i++) lrs[i] = this.isInitial ? groups[i].lr : groups[i].lr * this.gamma;
+    return lrs;
+  }
+
+  protected override closedFormLr(): readonly number[] {
+    const factor = pow(this.gamma, this.lastEpoch);
+    const lrs = this.nextLrs;
+    for (let i = 0; i < lrs.length; i++) lrs[i] = this.baseLrs[i] * factor;
+    return lrs;
+  }
+
+  protected override writeState(state: SchedulerState): void {
+    super.writeState(state);
+    state.gamma = encodeFloat(this.gamma);
+  }
+
+  protected override readState(reader: StateReader): () => void {
+    const applyBase = super.readState(reader);
+    const gamma = reader.number('gamma');
+    return () => {
+      applyBase();
+      this.gamma = gamma;
+    };
+  }
+}

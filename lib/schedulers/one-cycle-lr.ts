@@ -1,0 +1,294 @@
+import { InvalidArgumentError, PythonArithmeticError } from '../errors';
+import { LRScheduler } from '../lr-scheduler';
+import { PI, cos } from '../math';
+import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
+import { writeMomentum, type ParamGroup } from '../optim/param-group';
+import { OptionChecker } from '../options';
+import { decodeFloat, encodeFloat, type JsonValue } from '../state/encoding';
+import type { SchedulerState, StateReader } from '../state/state-reader';
+
+export interface OneCycleLROptions {
+  /** Peak learning rate: one number, or one per param group. */
+  maxLr: number | readonly number[];
+  /** Total number of steps in the cycle; takes precedence over `epochs` x `stepsPerEpoch`. @default null */
+  totalSteps?: number | null;
+  /** Epochs to train for (with `stepsPerEpoch`, when `totalSteps` is not given). @default null */
+  epochs?: number | null;
+  /** Steps per epoch (with `epochs`, when `totalSteps` is not given). @default null */
+  stepsPerEpoch?: number | null;
+  /** Fraction of the cycle spent increasing the learning rate, in [0, 1]. @default 0.3 */
+  pctStart?: number;
+  /** `'cos'` for cosine annealing, `'linear'` for linear annealing. @default 'cos' */
+  annealStrategy?: 'cos' | 'linear';
+  /** Cycle momentum (or Adam's `beta1`) inversely to the learning rate. @default true */
+  cycleMomentum?: boolean;
+  /** Lower momentum boundary, reached at the lr peak: one number, or one per group. @default 0.85 */
+  baseMomentum?: number | readonly number[];
+  /** Upper momentum boundary, at the start and the end: one number, or one per group. @default 0.95 */
+  maxMomentum?: number | readonly number[];
+  /** The initial learning rate is `maxLr / divFactor`. @default 25 */
+  divFactor?: number;
+  /** The final learning rate is `initial lr / finalDivFactor`. @default 1e4 */
+  finalDivFactor?: number;
+  /**
+   * Three phases (up to `maxLr`, back down to the initial lr, then down to the final lr) instead of
+   * fastai's two (up, then down to the final lr). @default false
+   */
+  threePhase?: boolean;
+  /** Index of the last batch when resuming. @default -1 */
+  lastEpoch?: number;
+}
+
+/** One phase of the schedule (PyTorch's `_SchedulePhase`): param-group keys to anneal between. */
+export interface OneCycleLRPhase {
+  end_step: number;
+  start_lr: string;
+  end_lr: string;
+  start_momentum: string;
+  end_momentum: string;
+}
+
+const OPTION_NAMES = [
+  'maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum',
+  'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase', 'lastEpoch',
+];
+const PHASE_KEYS = ['end_step', 'start_lr', 'end_lr', 'start_momentum', 'end_momentum'];
+
+/**
+ * The 1cycle policy: the learning rate rises from `maxLr / divFactor` to `maxLr` over the first
+ * `pctStart` of the cycle, then anneals to `maxLr / divFactor / finalDivFactor` (with `threePhase`:
+ * back to the initial lr, then down to the final one); momentum moves inversely between
+ * `maxMomentum` and `baseMomentum`. Step it after every batch, `totalSteps` times at most.
+ *
+ * In each phase from step `a` to step `b`, with `pct = (step - a) / (b - a)`:
+ * `'cos'`: `lr = end + (start - end) / 2 * (cos(pi * pct) + 1)`; `'linear'`: `lr = (end - start) * pct + start`.
+ * Phase ends: `pctStart * totalSteps - 1`, (three phases: `2 * pctStart * totalSteps - 2`), `totalSteps - 1`.
+ *
+ * With `lastEpoch` -1 the constructor writes `initial_lr`, `max_lr`, `min_lr` and, with
+ * `cycleMomentum`, the momentum (Adam / Adamax: `beta1`), `max_momentum` and `base_momentum` into
+ * every group, as PyTorch does; a resumed scheduler reads them from the groups. A tfjs `sgd`
+ * optimizer has no momentum: use `cycleMomentum: false`, or `tf.train.momentum(lr, 0)`.
+ *
+ * @example
+ * const scheduler = new OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 10 });
+ * // steps 0..10: 0.004, 0.052, 0.1, 0.0950..., 0.0811..., 0.0611..., 0.0388..., 0.0188..., 0.0049...,
+ * //              4e-7, 0.0049...; one more step() throws (step 11 of a 10-step cycle)
+ *
+ * Differs from PyTorch: JavaScript has no separate int type, so integral numbers are accepted for
+ * `totalSteps`, `epochs`, `stepsPerEpoch` (Python rejects `10.0`) and for `pctStart` (Python
+ * rejects the int `0` or `1`); a NaN `pctStart`, which can only produce NaN learning rates, is
+ * rejected; every option is validated before the groups are touched (PyTorch writes `initial_lr`,
+ * `max_lr`, `min_lr` into them before it rejects an optimizer without momentum).
+ */
+export class OneCycleLR extends LRScheduler {
+  static override readonly className = 'OneCycleLR';
+  totalSteps: number;
+  /** PyTorch's `_schedule_phases`. */
+  schedulePhases: OneCycleLRPhase[];
+  /** PyTorch's `_anneal_func_type`. */
+  annealFuncType: 'cos' | 'linear';
+  readonly cycleMomentum: boolean;
+  useBeta1: boolean;
+
+  constructor(optimizer: OptimizerLike, options: OneCycleLROptions) {
+    const check: OptionChecker = new OptionChecker('OneCycleLR', options).known(OPTION_NAMES);
+    const lastEpoch = check.lastEpoch(options.lastEpoch);
+    const positiveInteger = (name: string, value: unknown): number => {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+        throw new InvalidArgumentError(`OneCycleLR: Expected positive integer ${name}, but got ${String(value)}`);
+      }
+      return value;
+    };
+    let totalSteps: number;
+    if (options.totalSteps !== undefined && options.totalSteps !== null) {
+      totalSteps = positiveInteger('totalSteps', options.totalSteps);
+    } else if (options.epochs !== undefined && options.epochs !== null && options.stepsPerEpoch !== undefined && options.stepsPerEpoch !== null) {
+      totalSteps = positiveInteger('epochs', options.epochs) * positiveInteger('stepsPerEpoch', options.stepsPerEpoch);
+    } else {
+      throw new InvalidArgumentError('OneCycleLR: You must define either totalSteps OR (epochs AND stepsPerEpoch)');
+    }
+    const pctStart = options.pctStart ?? 0.3;
+    if (typeof pctStart !== 'number' || !(pctStart >= 0 && pctStart <= 1)) {
+      throw new InvalidArgumentError(`OneCycleLR: Expected float between 0 and 1 pctStart, but got ${String(pctStart)}`);
+    }
+    const annealStrategy: unknown = options.annealStrategy ?? 'cos';
+    if (annealStrategy !== 'cos' && annealStrategy !== 'linear') {
+      throw new InvalidArgumentError(`OneCycleLR: annealStrategy must be one of 'cos' or 'linear', instead got ${String(annealStrategy)}`);
+    }
+    const threePhase = check.boolean('threePhase', options.threePhase, false);
+    const cycleMomentum = check.boolean('cycleMomentum', options.cycleMomentum, true);
+    const divFactor = check.number('divFactor', options.divFactor, 25.0);
+    const finalDivFactor = check.number('finalDivFactor', options.finalDivFactor, 1e4);
+    const view = asOptimizer(optimizer);
+    const groups = view.paramGroups;
+    const maxLrs = check.perGroup('maxLr', options.maxLr, groups.length);
+    if (lastEpoch === -1 && (divFactor === 0 || finalDivFactor === 0)) {
+      throw new PythonArithmeticError(
+        `OneCycleLR: float division by zero (option "${divFactor === 0 ? 'divFactor' : 'finalDivFactor'}" is 0)`,
+        'ZeroDivisionError',
+      );
+    }
+    let useBeta1 = false;
+    let maxMomentums: number[] = [];
+    let baseMomentums: number[] = [];
+    if (cycleMomentum) {
+      const kind = view.momentumKind();
+      if (kind === null) {
+        throw new InvalidArgumentError(
+          `OneCycleLR: optimizer must support momentum or beta1 with \`cycleMomentum\` option enabled${view.momentumHint()}`,
+        );
+      }
+      useBeta1 = kind === 'betas';
+      maxMomentums = check.perGroup('maxMomentum', options.maxMomentum, groups.length, 0.95);
+      baseMomentums = check.perGroup('baseMomentum', options.baseMomentum, groups.length, 0.85);
+    }
+    // Everything is valid: write the groups' keys as PyTorch does.
+    if (lastEpoch === -1) {
+      for (let i = 0; i < groups.length; i++) {
+        const group = groups[i];
+        group.initial_lr = maxLrs[i] / divFactor;
+        group.max_lr = maxLrs[i];
+        group.min_lr = group.initial_lr / finalDivFactor;
+        if (cycleMomentum) {
+          writeMomentum(group, maxMomentums[i], useBeta1);
+          group.max_momentum = maxMomentums[i];
+          group.base_momentum = baseMomentums[i];
+        }
+      }
+    }
+    super(view, lastEpoch);
+    this.totalSteps = totalSteps;
+    this.schedulePhases = threePhase
+      ? [
+          phase(pctStart * totalSteps - 1, 'initial_lr', 'max_lr', 'max_momentum', 'base_momentum'),
+          phase(2 * pctStart * totalSteps - 2, 'max_lr', 'initial_lr', 'base_momentum', 'max_momentum'),
+          phase(totalSteps - 1, 'initial_lr', 'min_lr', 'max_momentum', 'max_momentum'),
+        ]
+      : [
+          phase(pctStart * totalSteps - 1, 'initial_lr', 'max_lr', 'max_momentum', 'base_momentum'),
+          phase(totalSteps - 1, 'max_lr', 'min_lr', 'base_momentum', 'max_momentum'),
+        ];
+    this.annealFuncType = annealStrategy;
+    this.cycleMomentum = cycleMomentum;
+    this.useBeta1 = useBeta1;
+    this.initialStep();
+  }
+
+  /** PyTorch's `_anneal_func`: cosine or linear annealing from `start` to `end` as `pct` goes from 0 to 1. */
+  private anneal(start: number, end: number, pct: number): number {
+    if (this.annealFuncType === 'cos') {
+      const cosOut = cos(PI * pct) + 1;
+      return end + ((start - end) / 2.0) * cosOut;
+    }
+    return (end - start) * pct + start;
+  }
+
+  override getLr(): readonly number[] {
+    this.warnIfOutsideStep();
+    const stepNum = this.lastEpoch;
+    if (stepNum > this.totalSteps) {
+      throw new InvalidArgumentError(`OneCycleLR: Tried to step ${String(stepNum)} times. The specified number of total steps is ${String(this.totalSteps)}`);
+    }
+    const groups = this.optimizer.paramGroups;
+    const phases = this.schedulePhases;
+    const lrs = this.nextLrs;
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g];
+      let startStep = 0.0;
+      for (let i = 0; i < phases.length; i++) {
+        const current = phases[i];
+        const endStep = current.end_step;
+        if (stepNum <= endStep || i === phases.length - 1) {
+          const length = endStep - startStep;
+          if (length === 0) throw new PythonArithmeticError('OneCycleLR: float division by zero', 'ZeroDivisionError');
+          const pct = (stepNum - startStep) / length;
+          lrs[g] = this.anneal(groupValue(group, current.start_lr), groupValue(group, current.end_lr), pct);
+          if (this.cycleMomentum) {
+            const momentum = this.anneal(groupValue(group, current.start_momentum), groupValue(group, current.end_momentum), pct);
+            writeMomentum(group, momentum, this.useBeta1);
+          }
+          break;
+        }
+        startStep = endStep;
+      }
+    }
+    return lrs;
+  }
+
+  protected override writeState(state: SchedulerState): void {
+    super.writeState(state);
+    state.total_steps = this.totalSteps;
+    state._schedule_phases = this.schedulePhases.map((p) => ({
+      end_step: encodeFloat(p.end_step),
+      start_lr: p.start_lr,
+      end_lr: p.end_lr,
+      start_momentum: p.start_momentum,
+      end_momentum: p.end_momentum,
+    }));
+    state._anneal_func_type = this.annealFuncType;
+    state.cycle_momentum = this.cycleMomentum;
+    if (this.cycleMomentum) state.use_beta1 = this.useBeta1;
+  }
+
+  protected override readState(reader: StateReader): () => void {
+    const applyBase = super.readState(reader);
+    const totalSteps = reader.value('total_steps', 'a positive integer', (raw) =>
+      typeof raw === 'number' && Number.isInteger(raw) && raw > 0 ? raw : undefined,
+    );
+    const phases = reader.value('_schedule_phases', 'a non-empty list of schedule phases', decodePhases);
+    const annealFuncType = reader.string('_anneal_func_type', ['cos', 'linear'] as const);
+    const cycleMomentum = reader.boolean('cycle_momentum');
+    if (cycleMomentum !== this.cycleMomentum) {
+      throw reader.error('cycle_momentum', `${String(this.cycleMomentum)} (this scheduler was built with cycleMomentum ${String(this.cycleMomentum)})`, cycleMomentum);
+    }
+    let useBeta1 = this.useBeta1;
+    if (cycleMomentum) {
+      useBeta1 = reader.boolean('use_beta1');
+      if (useBeta1 && !this.optimizer.paramGroups.every((group) => Array.isArray(group.betas))) {
+        throw reader.error('use_beta1', 'false (the param groups have no betas)', useBeta1);
+      }
+    }
+    return () => {
+      applyBase();
+      this.totalSteps = totalSteps;
+      this.schedulePhases = phases;
+      this.annealFuncType = annealFuncType;
+      this.useBeta1 = useBeta1;
+    };
+  }
+}
+
+function phase(endStep: number, startLr: string, endLr: string, startMomentum: string, endMomentum: string): OneCycleLRPhase {
+  return { end_step: endStep, start_lr: startLr, end_lr: endLr, start_momentum: startMomentum, end_momentum: endMomentum };
+}
+
+/** `group[key]` as PyTorch reads it: a missing key is Python's KeyError. */
+function groupValue(group: ParamGroup, key: string): number {
+  const value = group[key];
+  if (typeof value !== 'number') {
+    throw new InvalidArgumentError(
+      `OneCycleLR: param group has no ${JSON.stringify(key)} (a resumed OneCycleLR reads initial_lr, max_lr, min_lr, ` +
+        'max_momentum and base_momentum from the groups: load the optimizer state first)',
+      'KeyError',
+    );
+  }
+  return value;
+}
+
+function decodePhases(raw: unknown): OneCycleLRPhase[] | undefined {
+  if (!Array.isArray(raw) || raw.length === 0) return undefined;
+  const phases: OneCycleLRPhase[] = [];
+  for (const item of raw as JsonValue[]) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
+    const record = item as Record<string, JsonValue>;
+    if (Object.keys(record).some((key) => !PHASE_KEYS.includes(key))) return undefined;
+    const endStep = decodeFloat(record.end_step);
+    const { start_lr: startLr, end_lr: endLr, start_momentum: startMomentum, end_momentum: endMomentum } = record;
+    if (endStep === undefined || Number.isNaN(endStep)) return undefined;
+    if (typeof startLr !== 'string' || typeof endLr !== 'string' || typeof startMomentum !== 'string' || typeof endMomentum !== 'string') {
+      return undefined;
+    }
+    phases.push(phase(endStep, startLr, endLr, startMomentum, endMomentum));
+  }
+  return phases;
+}

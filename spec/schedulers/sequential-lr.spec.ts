@@ -1,0 +1,263 @@
+import { expect } from 'chai';
+import {
+  ChainedScheduler,
+  ConstantLR,
+  createScheduler,
+  ExponentialLR,
+  InvalidArgumentError,
+  InvalidStateError,
+  LinearLR,
+  LRScheduler,
+  LRSchedulerError,
+  ReduceLROnPlateau,
+  SequentialLR,
+  StepLR,
+  VirtualOptimizer,
+} from '../../lib';
+import { expectBits } from '../helpers/expect-bits';
+import { captureWarnings } from '../helpers/warnings';
+
+/** Steps `scheduler` `steps` times after optimizer steps; returns every group's lr from construction on, flattened. */
+function run(optimizer: VirtualOptimizer, scheduler: LRScheduler, steps: number): number[] {
+  const lrs = optimizer.paramGroups.map((group) => group.lr);
+  for (let i = 0; i < steps; i++) {
+    optimizer.step();
+    scheduler.step();
+    lrs.push(...optimizer.paramGroups.map((group) => group.lr));
+  }
+  return lrs;
+}
+
+function thrown(fn: () => unknown): LRSchedulerError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).to.be.instanceOf(LRSchedulerError);
+    return error as LRSchedulerError;
+  }
+  return expect.fail('expected an error') as never;
+}
+
+// Expected values below come from PyTorch 2.13 (torch.optim.lr_scheduler, CPython 3.11).
+describe('SequentialLR', () => {
+  it('switches to the next scheduler at the milestone, restarting it from its base lrs (doc example)', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 1.0 }]);
+    const constant = new ConstantLR(optimizer, { factor: 0.1, totalIters: 2 });
+    const exponential = new ExponentialLR(optimizer, { gamma: 0.9 });
+    const scheduler = new SequentialLR(optimizer, { schedulers: [constant, exponential], milestones: [2] });
+    expectBits(run(optimizer, scheduler, 4), [0.1, 0.1, 1.0, 0.9, 0.81]);
+    expect(scheduler.lastEpoch).to.equal(4);
+    expectBits(scheduler.getLastLr(), [0.81]);
+    expect(constant.lastEpoch).to.equal(1);
+    expect(exponential.lastEpoch).to.equal(2);
+  });
+
+  it('resets the lrs to initial_lr and undoes the children initial steps at construction', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }, { lr: 0.01 }]);
+    const linear = new LinearLR(optimizer, { startFactor: 0.25, endFactor: 1.0, totalIters: 3 });
+    const exponential = new ExponentialLR(optimizer, { gamma: 0.5 });
+    const scheduler = new SequentialLR(optimizer, { schedulers: [linear, exponential], milestones: [3] });
+    expect(exponential.lastEpoch).to.equal(-1);
+    expect(linear.lastEpoch).to.equal(0);
+    expectBits(run(optimizer, scheduler, 6), [
+      0.025, 0.0025, 0.05, 0.005, 0.07500000000000001, 0.0075, 0.1, 0.01, 0.05, 0.005, 0.025, 0.0025, 0.0125, 0.00125,
+    ]);
+  });
+
+  it('skips a scheduler whose milestone repeats the previous one (milestones [3, 3])', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.5 }]);
+    const a = new ConstantLR(optimizer, { factor: 0.5, totalIters: 10 });
+    const b = new ExponentialLR(optimizer, { gamma: 0.5 });
+    const c = new StepLR(optimizer, { stepSize: 1, gamma: 0.9 });
+    const scheduler = new SequentialLR(optimizer, { schedulers: [a, b, c], milestones: [3, 3] });
+    expectBits(run(optimizer, scheduler, 6), [0.25, 0.25, 0.25, 0.5, 0.45, 0.405, 0.36450000000000005]);
+  });
+
+  it('bisects unsorted milestones exactly as Python bisect_right does', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.5 }]);
+    const a = new ExponentialLR(optimizer, { gamma: 0.5 });
+    const b = new ExponentialLR(optimizer, { gamma: 0.8 });
+    const c = new StepLR(optimizer, { stepSize: 1, gamma: 0.9 });
+    const scheduler = new SequentialLR(optimizer, { schedulers: [a, b, c], milestones: [4, 2] });
+    expectBits(run(optimizer, scheduler, 6), [0.5, 0.25, 0.5, 0.45, 0.405, 0.36450000000000005, 0.32805000000000006]);
+  });
+
+  it('starts lastEpoch at lastEpoch + 1 when resuming', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.5, initial_lr: 0.5 }]);
+    const a = new ExponentialLR(optimizer, { gamma: 0.5, lastEpoch: 2 });
+    const b = new StepLR(optimizer, { stepSize: 2, gamma: 0.5, lastEpoch: 2 });
+    const scheduler = new SequentialLR(optimizer, { schedulers: [a, b], milestones: [4], lastEpoch: 2 });
+    expect(scheduler.lastEpoch).to.equal(3);
+    expectBits(run(optimizer, scheduler, 4), [0.5, 0.5, 0.5, 0.25, 0.25]);
+    expect(scheduler.lastEpoch).to.equal(7);
+  });
+
+  it('undoes initial steps recursively into a nested SequentialLR (whose own lastEpoch runs one ahead, as in PyTorch)', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+    const a = new ExponentialLR(optimizer, { gamma: 0.5 });
+    const b = new LinearLR(optimizer, { startFactor: 0.5, endFactor: 1.0, totalIters: 2 });
+    const inner = new SequentialLR(optimizer, { schedulers: [a, b], milestones: [2] });
+    const step = new StepLR(optimizer, { stepSize: 3, gamma: 0.1 });
+    // PyTorch warns once here: the outer initial step steps `a` a second time before any optimizer step
+    const { result: outer, warnings } = captureWarnings(() => new SequentialLR(optimizer, { schedulers: [inner, step], milestones: [4] }));
+    expect(warnings).to.have.length(1);
+    expectBits(run(optimizer, outer, 8), [0.05, 0.05, 0.07500000000000001, 0.1, 0.1, 0.1, 0.1, 0.010000000000000002, 0.010000000000000002]);
+    const { _schedulers: children, __scheduler__: tag, ...innerState } = inner.stateDict();
+    void children;
+    void tag;
+    expect(innerState).to.deep.equal({ _milestones: [2], last_epoch: 4, _last_lr: [0.1], _step_count: 0 });
+  });
+
+  it('undoes initial steps inside a nested ChainedScheduler', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+    const constant = new ConstantLR(optimizer, { factor: 0.5, totalIters: 2 });
+    const exponential = new ExponentialLR(optimizer, { gamma: 0.8 });
+    const chained = new ChainedScheduler(null, { schedulers: [constant, exponential] });
+    const step = new StepLR(optimizer, { stepSize: 2, gamma: 0.1 });
+    // PyTorch warns twice here: the initial step of the chain steps both children a second time
+    const { result: scheduler, warnings } = captureWarnings(() => new SequentialLR(optimizer, { schedulers: [chained, step], milestones: [3] }));
+    expect(warnings).to.have.length(2);
+    expectBits(run(optimizer, scheduler, 7), [
+      0.04000000000000001, 0.03200000000000001, 0.051200000000000016, 0.1, 0.1, 0.010000000000000002, 0.010000000000000002,
+      0.0010000000000000002,
+    ]);
+    expect(constant.lastEpoch).to.equal(2);
+    expect(exponential.lastEpoch).to.equal(2);
+  });
+
+  it('raises NotImplementedError when a nested composite is reached at a milestone (PyTorch: _update_lr(0) -> get_lr())', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+    const step = new StepLR(optimizer, { stepSize: 3, gamma: 0.1 });
+    const a = new ExponentialLR(optimizer, { gamma: 0.5 });
+    const b = new LinearLR(optimizer, { startFactor: 0.5, endFactor: 1.0, totalIters: 2 });
+    const inner = new SequentialLR(optimizer, { schedulers: [a, b], milestones: [2] });
+    const outer = new SequentialLR(optimizer, { schedulers: [step, inner], milestones: [2] });
+    optimizer.step();
+    outer.step();
+    expectBits(outer.getLastLr(), [0.1]);
+    expect(thrown(() => outer.step()).pythonType).to.equal('NotImplementedError');
+    expect(inner.lastEpoch).to.equal(0);
+  });
+
+  it('rejects step(epoch) with the TypeError Python raises, changing nothing', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.25 }]);
+    const a = new ExponentialLR(optimizer, { gamma: 0.9 });
+    const b = new StepLR(optimizer, { stepSize: 2 });
+    const scheduler = new SequentialLR(optimizer, { schedulers: [a, b], milestones: [2] });
+    const error = thrown(() => (scheduler.step as (epoch?: number) => void)(5));
+    expect(error.pythonType).to.equal('TypeError');
+    expect(error.message).to.equal('SequentialLR.step() takes 1 positional argument but 2 were given');
+    expect(scheduler.lastEpoch).to.equal(0);
+  });
+
+  it('throws NotImplementedError from getLr(), as PyTorch does', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+    const scheduler = new SequentialLR(optimizer, { schedulers: [new ExponentialLR(optimizer, { gamma: 0.5 })], milestones: [] });
+    expect(thrown(() => scheduler.getLr()).pythonType).to.equal('NotImplementedError');
+  });
+
+  it('throws PyTorch errors for bad arguments', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.15 }]);
+    const other = new VirtualOptimizer([{ lr: 0.15 }]);
+    const a = new ExponentialLR(optimizer, { gamma: 0.1 });
+    const plateau = new ReduceLROnPlateau(optimizer);
+    const elsewhere = new StepLR(other, { stepSize: 2 });
+    const cases: Array<[() => unknown, string, string]> = [
+      [() => new SequentialLR(optimizer, { schedulers: [], milestones: [] }), 'SequentialLR expects at least one scheduler, but got no scheduler.', 'ValueError'],
+      [
+        () => new SequentialLR(optimizer, { schedulers: [a, plateau], milestones: [3] }),
+        'SequentialLR does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be specified when calling `step`, but got one at index 1 in the given schedulers sequence.',
+        'ValueError',
+      ],
+      [
+        () => new SequentialLR(optimizer, { schedulers: [a, elsewhere], milestones: [3] }),
+        'SequentialLR expects all schedulers to belong to the same optimizer, but got scheduler StepLR at index 1 has a different optimizer (other param groups).',
+        'ValueError',
+      ],
+      [
+        () => new SequentialLR(optimizer, { schedulers: [a, a], milestones: [2, 4] }),
+        'SequentialLR: Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers 2 and the number of milestones to be equal to 2',
+        'ValueError',
+      ],
+      [() => new SequentialLR(optimizer, { schedulers: [a, {} as never], milestones: [2] }), 'SequentialLR at index 1 should have `optimizer` as its attribute.', 'TypeError'],
+      [() => new SequentialLR(optimizer, { schedulers: [a], milestones: 3 as never }), 'SequentialLR: option "milestones" must be a list of numbers, got 3', 'TypeError'],
+    ];
+    for (const [build, message, pythonType] of cases) {
+      const error = thrown(build);
+      expect(error).to.be.instanceOf(InvalidArgumentError);
+      expect(error.message).to.equal(message);
+      expect(error.pythonType).to.equal(pythonType);
+    }
+    expect(a.lastEpoch).to.equal(0);
+    expect(optimizer.paramGroups[0].lr).to.equal(0.15);
+  });
+
+  it('has the state dict keys of PyTorch, nesting the children state dicts', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 1.0 }]);
+    const constant = new ConstantLR(optimizer, { factor: 0.1, totalIters: 2 });
+    const exponential = new ExponentialLR(optimizer, { gamma: 0.9 });
+    const scheduler = new SequentialLR(optimizer, { schedulers: [constant, exponential], milestones: [2] });
+    run(optimizer, scheduler, 4);
+    const state = scheduler.stateDict();
+    expect(Object.keys(state).sort()).to.deep.equal(['__scheduler__', '_last_lr', '_milestones', '_schedulers', 'last_epoch']);
+    expect(state._milestones).to.deep.equal([2]);
+    expect(state.last_epoch).to.equal(4);
+    expect(state._last_lr).to.deep.equal([0.81]);
+    const [first, second] = state._schedulers as Array<Record<string, unknown>>;
+    expect(first).to.include({ last_epoch: 1, _step_count: 2, factor: 0.1 });
+    expect(second).to.include({ last_epoch: 2, _step_count: 3, gamma: 0.9 });
+  });
+
+  it('resumes exactly in fresh objects from a saved state', () => {
+    const build = (): { optimizer: VirtualOptimizer; scheduler: SequentialLR } => {
+      const optimizer = new VirtualOptimizer([{ lr: 1.0 }]);
+      const constant = new ConstantLR(optimizer, { factor: 0.1, totalIters: 2 });
+      const exponential = new ExponentialLR(optimizer, { gamma: 0.9 });
+      return { optimizer, scheduler: new SequentialLR(optimizer, { schedulers: [constant, exponential], milestones: [2] }) };
+    };
+    const first = build();
+    run(first.optimizer, first.scheduler, 3);
+    const saved = JSON.parse(JSON.stringify(first.scheduler.stateDict()));
+    const optimizerState = JSON.parse(JSON.stringify(first.optimizer.paramGroups));
+    const second = build();
+    second.optimizer.paramGroups.forEach((group, i) => Object.assign(group, optimizerState[i]));
+    second.scheduler.loadStateDict(saved);
+    expect(second.scheduler.lastEpoch).to.equal(3);
+    expectBits(run(second.optimizer, second.scheduler, 1), [0.9, 0.81]);
+  });
+
+  it('validates every child state before applying anything', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 1.0 }]);
+    const constant = new ConstantLR(optimizer, { factor: 0.1, totalIters: 2 });
+    const exponential = new ExponentialLR(optimizer, { gamma: 0.9 });
+    const scheduler = new SequentialLR(optimizer, { schedulers: [constant, exponential], milestones: [2] });
+    const state = JSON.parse(JSON.stringify(scheduler.stateDict()));
+    state.last_epoch = 7;
+    state._schedulers[0].last_epoch = 9;
+    state._schedulers[1].gamma = 'fast';
+    expect(() => scheduler.loadStateDict(state)).to.throw(InvalidStateError, /ExponentialLR.*gamma/);
+    expect(scheduler.lastEpoch).to.equal(0);
+    expect(constant.lastEpoch).to.equal(0);
+    const short = JSON.parse(JSON.stringify(scheduler.stateDict()));
+    short._schedulers.pop();
+    expect(() => scheduler.loadStateDict(short)).to.throw(InvalidStateError, /_schedulers/);
+  });
+
+  it('emits the optimizer-order warning of its children, as PyTorch does', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 1.0 }]);
+    const a = new ExponentialLR(optimizer, { gamma: 0.5 });
+    const b = new ExponentialLR(optimizer, { gamma: 0.9 });
+    const scheduler = new SequentialLR(optimizer, { schedulers: [a, b], milestones: [2] });
+    const { warnings } = captureWarnings(() => scheduler.step());
+    expect(warnings.map((w) => w.message)).to.have.length(1);
+    expect(warnings[0].message).to.match(/before `optimizer.step\(\)`/);
+  });
+
+  it('is built by createScheduler from PyTorch keyword names', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 1.0 }]);
+    const a = new ConstantLR(optimizer, { factor: 0.1, totalIters: 2 });
+    const b = new ExponentialLR(optimizer, { gamma: 0.9 });
+    const scheduler = createScheduler(optimizer, 'SequentialLR', { schedulers: [a, b], milestones: [2], last_epoch: -1 });
+    expectBits(run(optimizer, scheduler, 4), [0.1, 0.1, 1.0, 0.9, 0.81]);
+  });
+});
