@@ -18,9 +18,14 @@ export const EPOCHS: readonly number[] = [10, 1_000_000];
 /** Metrics fed to ReduceLROnPlateau, step `i` gets `PLATEAU_METRICS[i % 7]` (as `stepSample`). */
 export const PLATEAU_METRICS: readonly number[] = [1, 2, 3, 4, 5, 6, 7].map((n) => 1 / n);
 
-/** OneCycleLR's sample has 1000 total steps; the epoch and 10^6-step runs need more. */
+/**
+ * For the 10^6-step runs and epoch 10^6: OneCycleLR's sample has 1000 total steps; CyclicLR's
+ * triangular2 computes `2.0 ** (cycle - 1)`, which overflows (OverflowError in Python too) after
+ * 1024 cycles, so its cycle is made longer.
+ */
 const LONG_RUN_OVERRIDES: Readonly<Record<string, Record<string, unknown>>> = {
   OneCycleLR: { total_steps: 2_000_000 },
+  CyclicLR: { step_size_up: 1000 },
 };
 
 /** The sample configuration of `className` (`long`: fit for 10^6 steps and epoch 10^6). */

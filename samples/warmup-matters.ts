@@ -77,14 +77,15 @@ function makeModel(seed: number): tf.Sequential {
 
 /** A progress bar per run: one line redrawn in a terminal, the final state otherwise. */
 class ProgressBar extends tf.Callback {
-  constructor(private readonly label: string, private readonly optimizer: tf.Optimizer & { learningRate: number }) {
+  constructor(private readonly label: string) {
     super();
   }
 
   override async onEpochEnd(epoch: number, logs?: tf.Logs): Promise<void> {
     const loss = await logValue(logs?.loss);
+    const lr = await logValue(logs?.lr); // added by LRSchedulerCallback, which comes first
     const done = Math.round(((epoch + 1) / EPOCHS) * 20);
-    const line = `${this.label.padEnd(10)} [${'#'.repeat(done)}${'.'.repeat(20 - done)}] epoch ${String(epoch + 1).padStart(2)}/${EPOCHS}  loss ${formatLoss(loss)}  lr ${this.optimizer.learningRate.toFixed(4)}`;
+    const line = `${this.label.padEnd(10)} [${'#'.repeat(done)}${'.'.repeat(20 - done)}] epoch ${String(epoch + 1).padStart(2)}/${EPOCHS}  loss ${formatLoss(loss)}  lr ${lr.toFixed(4)}`;
     if (process.stdout.isTTY) process.stdout.write(`\r${line}${epoch + 1 === EPOCHS ? '\n' : ''}`);
     else if (epoch + 1 === EPOCHS) console.log(line);
   }
@@ -113,7 +114,7 @@ async function train(name: string, warmup: boolean, data: { x: tf.Tensor2D; y: t
     batchSize: BATCH_SIZE,
     shuffle: false, // deterministic: the samples are already in random order
     verbose: 0,
-    callbacks: [new LRSchedulerCallback(scheduler, { interval: 'batch' }), new ProgressBar(name, optimizer as tf.Optimizer & { learningRate: number })],
+    callbacks: [new LRSchedulerCallback(scheduler, { interval: 'batch' }), new ProgressBar(name)],
   });
   const run: Run = {
     name,
@@ -182,12 +183,14 @@ function asciiCharts(plain: Run, warm: Run): string[] {
   const legend = process.stdout.isTTY
     ? `${asciichart.red}--- ${plain.name}${asciichart.reset}   ${asciichart.green}--- ${warm.name}${asciichart.reset}`
     : `first series: ${plain.name}, second series: ${warm.name}`;
-  const log10 = (run: Run): number[] => run.losses.map((loss) => Math.log10(Math.min(loss, 1e6)));
+  // Two columns per epoch in short runs, so the curves are wide enough to read.
+  const widen = (values: number[]): number[] => (values.length <= 30 ? values.flatMap((v) => [v, v]) : values);
+  const log10 = (run: Run): number[] => widen(run.losses.map((loss) => Math.log10(Math.min(loss, 1e6))));
   return [
     `log10(loss) per epoch   ${legend}`,
     asciichart.plot([log10(plain), log10(warm)], { height: 10, colors, format: (x) => x.toFixed(2).padStart(7) }),
-    `learning rate at the end of each epoch`,
-    asciichart.plot([plain.lrs, warm.lrs], { height: 6, colors, format: (x) => x.toFixed(3).padStart(7) }),
+    'learning rate (last update of each epoch)',
+    asciichart.plot([widen(plain.lrs), widen(warm.lrs)], { height: 6, colors, format: (x) => x.toFixed(3).padStart(7) }),
   ];
 }
 
@@ -217,7 +220,7 @@ function svgCharts(plain: Run, warm: Run): string {
   };
   const log10 = (run: Run): number[] => run.losses.map((loss) => Math.log10(Math.min(loss, 1e6)));
   drawPanel(40, 'log10(loss) per epoch', [log10(plain), log10(warm)], (v) => v.toFixed(2));
-  drawPanel(270, 'learning rate at the end of each epoch', [plain.lrs, warm.lrs], (v) => v.toFixed(3));
+  drawPanel(270, 'learning rate (last update of each epoch)', [plain.lrs, warm.lrs], (v) => v.toFixed(3));
   parts.push(`<text x="${panel.left}" y="${270 + panel.height + 22}" class="tick">epoch 1 .. ${EPOCHS}</text>`);
   [plain, warm].forEach((run, s) => {
     const lx = panel.left + 200 + s * 180;

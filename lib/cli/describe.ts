@@ -40,7 +40,7 @@ export function describeTrace(trace: Trace, title: string): string {
   const out = [title, '', ...table(rows), ''];
   const byKind = new Map<string, number[]>();
   for (const marker of trace.markers) {
-    const name = marker.kind === 'phase' ? 'phase changes' : marker.kind === 'warmup-end' ? 'warmup ends' : marker.kind === 'reduction' ? 'lr reductions' : `${marker.kind}s`;
+    const name = marker.kind === 'phase' ? 'phase changes' : marker.kind === 'warmup-end' ? 'warmup ends' : marker.kind === 'reduction' ? 'lr reductions' : marker.kind === 'restart' ? 'restarts / jumps up' : `${marker.kind}s`;
     const steps = byKind.get(name) ?? [];
     if (!steps.includes(marker.step)) steps.push(marker.step);
     byKind.set(name, steps);

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/from-config';
 import { LRSchedulerError } from '../errors';
 import { camelCaseOption } from '../registry';
+import { decodeFloat } from '../state/encoding';
 import { setWarningHandler } from '../warnings';
 import { CliError, ConfigPlaceError, MAX_STEPS, locate, parseJson, readConfigSource, toPlotConfig, type ConfigSource, type PlotConfig } from './config-file';
 import { describeTrace } from './describe';
@@ -63,7 +64,12 @@ function positiveInteger(raw: string | undefined, name: string, max: number): nu
 
 function title(trace: Trace, plot: PlotConfig): string {
   const optimizer = plot.schedule.optimizer;
-  const lrs = Array.isArray(optimizer?.groups) ? optimizer.groups.map((g) => (typeof g?.lr === 'number' ? shortNumber(g.lr, 6) : '?')) : [];
+  const lrs = Array.isArray(optimizer?.groups)
+    ? optimizer.groups.map((g) => {
+        const lr = typeof g?.lr === 'object' && g.lr !== null ? decodeFloat((g.lr as { float?: unknown }).float) : g?.lr;
+        return typeof lr === 'number' ? shortNumber(lr, 6) : '?';
+      })
+    : [];
   const groups = `${trace.groupCount} param group${trace.groupCount === 1 ? '' : 's'}`;
   const steps = `${trace.pointCount - 1} step${trace.pointCount === 2 ? '' : 's'}`;
   return `${trace.driverType} "${trace.driverId}" · ${optimizer?.kind ?? '?'} lr ${lrs.join(', ')} · ${groups} · ${steps}`;
@@ -100,8 +106,8 @@ function userErrorLine(error: unknown, source: ConfigSource | undefined, plot: P
     return `${locate(source, optionPath(error, plot) ?? error.path)}: ${error.message}`;
   }
   if (error instanceof ScheduleStepError) {
-    const inner = error.error instanceof LRSchedulerError ? error.error.message : error.message;
     if (!(error.error instanceof LRSchedulerError)) return undefined;
+    const inner = error.error.message;
     const where = plot?.explicitOps && source ? `${locate(source, `ops[${error.opIndex}]`)}: ops[${error.opIndex}]` : `${source?.name ?? 'config'}: step ${error.step}`;
     const hint = plot?.explicitOps === false && /metrics/.test(inner) ? ' (list "ops" with "metrics" in the configuration instead of "steps")' : '';
     return `${where}: ${inner}${hint}`;
@@ -198,7 +204,8 @@ export function main(argv: readonly string[], io: CliIO): number {
     } catch (error) {
       throw new CliError(`${out}: cannot write: ${(error as Error).message}`);
     }
-    io.stderr(`wrote ${out} (${trace.pointCount} points, ${trace.groupCount} param group${trace.groupCount === 1 ? '' : 's'})\n`);
+    const points = `${trace.pointCount} point${trace.pointCount === 1 ? '' : 's'}`;
+    io.stderr(`wrote ${out} (${points}, ${trace.groupCount} param group${trace.groupCount === 1 ? '' : 's'})\n`);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
@@ -210,7 +217,7 @@ export function main(argv: readonly string[], io: CliIO): number {
       io.stderr(`error: ${line}\n`);
       return 1;
     }
-    throw error;
+    throw error instanceof ScheduleStepError ? error.error : error;
   } finally {
     setWarningHandler(previousHandler);
   }

@@ -19,7 +19,7 @@ const MARKER_STYLE: Record<MarkerKind, { color: string; name: string }> = {
   'warmup-end': { color: '#2ca02c', name: 'warmup end' },
   phase: { color: '#7f7f7f', name: 'phase change' },
   milestone: { color: '#ff7f0e', name: 'milestone' },
-  restart: { color: '#9467bd', name: 'restart' },
+  restart: { color: '#9467bd', name: 'restart / jump up' },
   reduction: { color: '#d62728', name: 'lr reduced' },
 };
 const FONT = 'font-family="DejaVu Sans, Helvetica, Arial, sans-serif"';
@@ -34,6 +34,7 @@ function px(value: number): string {
 }
 
 function niceStep(span: number, target: number): number {
+  if (!(span > 0)) return 1;
   const raw = span / Math.max(1, target);
   const magnitude = pow(10, floor(log(raw, 10)));
   for (const factor of [1, 2, 2.5, 5, 10]) if (factor * magnitude >= raw) return factor * magnitude;

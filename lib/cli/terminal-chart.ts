@@ -59,6 +59,7 @@ class Columns {
 }
 
 function niceStep(span: number, target: number): number {
+  if (!(span > 0)) return 1;
   const raw = span / Math.max(1, target);
   const magnitude = pow(10, floor(log(raw, 10)));
   for (const factor of [1, 2, 5, 10]) if (factor * magnitude >= raw) return factor * magnitude;
@@ -110,7 +111,7 @@ function chart(
 }
 
 function xAxis(columns: Columns, axisColumn: number, markerColumns: readonly number[]): string[] {
-  const tickStep = niceStep(columns.points - 1, Math.max(2, floor(columns.count / 10)));
+  const tickStep = Math.max(1, niceStep(columns.points - 1, Math.max(2, floor(columns.count / 10))));
   const axis = [...' '.repeat(axisColumn), '└', ...'─'.repeat(columns.count - 1)];
   const labels = [...' '.repeat(axisColumn + columns.count + 8)];
   let lastLabelEnd = -1;

@@ -320,7 +320,7 @@ function runStep(built: BuiltSchedule, op: Extract<PlotOp, { op: 'step' }>): voi
 
 /**
  * Restarts no scheduler reports: the lr jumps up by at least half its range in one step after
- * not rising, and does not keep rising (a ramp is not a restart). Skips points already marked.
+ * a step where it did not rise, and does not keep rising (a ramp is not a restart). Skips points already marked.
  */
 function addJumpRestarts(values: readonly number[], markers: Marker[]): void {
   let min = Infinity;
@@ -337,9 +337,9 @@ function addJumpRestarts(values: readonly number[], markers: Marker[]): void {
   for (let t = 1; t < values.length; t++) {
     const rise = values[t] - values[t - 1];
     if (!(rise >= 0.5 * range)) continue;
-    if (t >= 2 && values[t - 1] > values[t - 2]) continue;
+    if (t < 2 || values[t - 1] > values[t - 2]) continue;
     if (t + 1 < values.length && values[t + 1] > values[t]) continue;
     if (marked.has(t) || marked.has(t - 1)) continue;
-    markers.push({ step: t, kind: 'restart', label: 'restart' });
+    markers.push({ step: t, kind: 'restart', label: 'lr jumps up' });
   }
 }

@@ -158,8 +158,11 @@ function logCore(x: number): void {
   h2 = h + l;
   R[LLO] = l - (h2 - h);
   R[LH] = h2;
-  // tail's rounding and the sums in l (|tail| * 2^-48), everything else (|h| * 2^-92)
-  R[LERR] = (tail < 0 ? -tail : tail) * 3.552713678800501e-15 + (h < 0 ? -h : h) * 2.0194839173657902e-28 + 1e-300;
+  // tail's rounding and the sums in l (|tail| * 2^-48), everything else ((|h| + |E ln2|) * 2^-90)
+  R[LERR] =
+    (tail < 0 ? -tail : tail) * 3.552713678800501e-15 +
+    ((h < 0 ? -h : h) + (A < 0 ? -A : A)) * 8.077935669463161e-28 +
+    1e-300;
 }
 
 /** Correctly rounded natural logarithm of finite x > 0. */
@@ -245,9 +248,10 @@ export function crCosSin(x: number, wantSin: boolean): number {
     const r2 = rh + w3;
     const z = r2 - rh;
     rl = t1 - (rh - bb) - (w + bb) + (rh - (r2 - z) + (w3 - z)) - kd * Q4;
+    // error: pi/2 beyond Q4 and k*Q4's rounding (|k| * 2^-131), rounding in rl
+    kerr = ak * 3.6734198463196485e-40 + (rl < 0 ? -rl : rl) * 4.440892098500626e-16 + 1e-300;
     rh = r2 + rl;
     rl = rl - (rh - r2);
-    kerr = ak * 1.1479437019748901e-41 + 1e-300; // |k| * 2^-136
   } else if (ak > 4) {
     // k*P3 can be large next to rh: renormalise
     const r2 = rh + rl;

@@ -274,7 +274,7 @@ export class VirtualOptimizer implements ParamGroupsLike {
   constructor(groups: ReadonlyArray<Partial<ParamGroup> & { lr: number }>) {
     // `lr` first, as a literal field: a bare `{ ...group }` copy keeps numbers boxed, and every
     // scheduler step would then allocate a heap number per group.
-    this.paramGroups = groups.map((group) => ({ lr: group.lr, ...group }));
+    this.paramGroups = groups.map((group) => ({ lr: group.lr, ...(group as Partial<ParamGroup>) }));
   }
 
   step(): void {

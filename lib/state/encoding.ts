@@ -1,11 +1,14 @@
 /**
  * JSON encoding of non-finite numbers, as in PyTorch's recorded state dicts: `Infinity`, `-Infinity`
- * and `NaN` are the strings "inf", "-inf" and "nan", so `JSON.stringify` loses nothing.
+ * and `NaN` are the strings "inf", "-inf" and "nan". Negative zero (a learning rate can decay to it,
+ * as in Python) is the string "-0.0", because `JSON.stringify(-0)` writes `0`. So `JSON.stringify`
+ * loses nothing.
  */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** A number as JSON data: finite numbers as themselves, non-finite ones as "inf", "-inf", "nan". */
+/** A number as JSON data: finite numbers as themselves, non-finite ones as "inf", "-inf", "nan", -0 as "-0.0". */
 export function encodeFloat(value: number): number | string {
+  if (Object.is(value, -0)) return '-0.0';
   if (Number.isFinite(value)) return value;
   if (Number.isNaN(value)) return 'nan';
   return value > 0 ? 'inf' : '-inf';
@@ -25,6 +28,9 @@ export function decodeFloat(value: unknown): number | undefined {
       return -Infinity;
     case 'nan':
       return NaN;
+    case '-0.0':
+    case '-0':
+      return -0;
     default:
       return undefined;
   }

@@ -216,7 +216,7 @@ describe('tfjs-lr-scheduler CLI', function () {
       expect(sequential.stdout).to.contain('10: CosineAnnealingLR  40: ExponentialLR');
       expect(sequential.stdout).to.contain('(101 points sampled to 60 columns)');
       const restarts = cliInProcess('describe', join(EXAMPLES, 'warm-restarts.json'));
-      expect(restarts.stdout).to.contain('restarts at step 10, 30, 70, 150');
+      expect(restarts.stdout).to.contain('restarts / jumps up at step 10, 30, 70, 150');
     });
   });
 

@@ -124,13 +124,13 @@ describe('CyclicLR', () => {
       InvalidArgumentError,
       /^CyclicLR: optimizer must support momentum or beta1 with `cycleMomentum` option enabled \(tfjs "sgd" has no momentum.*tf\.train\.momentum\(lr, 0\)/,
     );
-    expect(sgd.learningRate).to.equal(0.1);
+    expect(sgd.getConfig().learningRate).to.equal(0.1);
     new CyclicLR(sgd, { baseLr: 0.01, maxLr: 0.1, cycleMomentum: false });
-    expect(sgd.learningRate).to.equal(0.01);
+    expect(sgd.getConfig().learningRate).to.equal(0.01);
     sgd.dispose();
 
-    const momentum = tf.train.momentum(0.1, 0);
-    const variable = tf.variable(tf.zeros([2]));
+    const momentum: tf.Optimizer = tf.train.momentum(0.1, 0);
+    const variable = tf.tidy(() => tf.variable(tf.zeros([2])));
     const scheduler = new CyclicLR(momentum, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 2 });
     expect(momentum.getConfig().momentum).to.equal(0.9);
     tf.tidy(() => momentum.applyGradients({ [variable.name]: tf.ones([2]) }));

@@ -108,7 +108,8 @@ const value: fc.Arbitrary<Json> = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: -5, max: 50 }) },
   { weight: 2, arbitrary: nonFiniteSpellings },
   { weight: 1, arbitrary: fc.constantFrom<Json>(null, true, false, -0, 0, 1, 2 ** 53, -1, 0.5, 'min', 'max', 'cos', 'rel', 'triangular') },
-  { weight: 1, arbitrary: fc.constantFrom<Json>([], {}, [0.1], [0.1, 0.05], [0.1, 0.05, 0.01], [null, null], [{}, {}]) },
+  // Fresh copies: constants would otherwise be shared between runs and between places in one state.
+  { weight: 1, arbitrary: fc.constantFrom<Json>([], {}, [0.1], [0.1, 0.05], [0.1, 0.05, 0.01], [null, null], [{}, {}]).map(clone) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json> },
   { weight: 1, arbitrary: tag.map((name): Json => ({ __scheduler__: name })) },
   { weight: 1, arbitrary: fc.constant(null).map((): Json => JSON.parse('{"__proto__": {"polluted": true}}') as Json) },
