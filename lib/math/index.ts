@@ -41,7 +41,10 @@ export function pow(x: number, y: number): number {
   let negate = false;
   if (x < 0) {
     if (y !== Math.floor(y)) {
-      // CPython returns a complex number here.
+      // CPython returns a complex number here (OverflowError if its modulus overflows).
+      if (x !== -1 && crPow(-x, y) === Infinity) {
+        throw new PythonArithmeticError('complex exponentiation', 'OverflowError');
+      }
       throw new PythonArithmeticError('negative number cannot be raised to a fractional power', 'ValueError');
     }
     x = -x;

@@ -90,7 +90,12 @@ describe('pymath: CPython 3.11 / glibc 2.36 float arithmetic', () => {
             expectPythonError(() => PYMATH[fn](args), type, message);
           } else {
             const got = evaluate(PYMATH[fn], args);
-            expect(sameResult(got, decodeRepr(want)), `${label}: want ${want}, got ${show(got)}`).to.equal(true);
+            // a glibc rounding error listed in known-differences.ts (e.g. the tie 0.75 ** 34)
+            const known = KNOWN_DIFFERENCES.find(
+              (k) => k.fn === fn && k.args.every((a, i) => Object.is(a, args[i])) && sameResult(k.python, decodeRepr(want)),
+            );
+            const expected = known ? known.pymath : decodeRepr(want);
+            expect(sameResult(got, expected), `${label}: want ${want}, got ${show(got)}`).to.equal(true);
           }
         }
       });
