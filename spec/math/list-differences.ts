@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { compareTable, loadTable, PYMATH, TABLE_NAMES } from './fixtures';
+import { compareTable, decodeRepr, evaluate, FIXTURE_DIR, loadTable, PYMATH, sameResult, TABLE_NAMES } from './fixtures';
 
 const fmt = (v: number | string): string => (typeof v === 'string' ? JSON.stringify(v) : Object.is(v, -0) ? '-0' : String(v));
 const lines: string[] = [];
@@ -19,6 +19,21 @@ for (const name of TABLE_NAMES) {
       `  // ${why}\n  { table: '${name}', fn: '${table.fn}', args: [${d.args.map(fmt).join(', ')}], python: ${fmt(
         d.python,
       )}, pymath: ${fmt(d.actual)} },`,
+    );
+  }
+}
+// special.json: exact midpoints such as 3.0 ** 34, which glibc does not round to even
+const special = JSON.parse(fs.readFileSync(path.join(FIXTURE_DIR, 'special.json'), 'utf8')) as string[][];
+for (const c of special) {
+  const want = c[c.length - 1];
+  if (want.startsWith('!') || /j\)?$/.test(want)) continue;
+  const args = c.slice(1, -1).map(decodeRepr);
+  const got = evaluate(PYMATH[c[0]], args);
+  if (!sameResult(got, decodeRepr(want))) {
+    lines.push(
+      `  // special.json: the exact value is a tie; glibc does not round it to even, pymath does\n  { table: 'special', fn: '${
+        c[0]
+      }', args: [${args.map(fmt).join(', ')}], python: ${fmt(decodeRepr(want))}, pymath: ${fmt(got)} },`,
     );
   }
 }

@@ -61,6 +61,12 @@ describe('pymath: CPython 3.11 / glibc 2.36 float arithmetic', () => {
 
     it('lists as known differences only cases where glibc itself is not correctly rounded', () => {
       for (const k of KNOWN_DIFFERENCES) {
+        if (k.table === 'special') {
+          // exact ties of pow: pymath must agree with the exact rational evaluation
+          expect(k.fn).to.equal('pow');
+          expect(k.pymath).to.equal(mpPow(k.args[0], k.args[1]));
+          continue;
+        }
         const table = loadTable(k.table);
         const i = table.cases.findIndex((c) => c.slice(0, -1).every((a, j) => Object.is(a, k.args[j])));
         expect(i, `${k.table} ${k.args.join(', ')} is in the table`).to.be.at.least(0);
