@@ -175,6 +175,9 @@ function main(): void {
     log(pytorch.torch ? `bench: measured PyTorch ${pytorch.torch} (Python ${pytorch.python})` : `bench: no PyTorch column: ${pytorch.skipped}`);
   }
 
+  log('bench: reference loops and math ...');
+  const reference = worker<Record<string, Timing>>('reference', 'reference');
+
   log('bench: tfjs model update ...');
   const model = {
     sgd: worker<ModelResult>('model sgd', 'model', 'sgd'),
@@ -278,6 +281,13 @@ function main(): void {
     : pytorch.torch
       ? `PyTorch: ${pytorch.torch} on Python ${pytorch.python}, same configurations, measured in this run.`
       : `PyTorch: not measured: ${pytorch.skipped}`;
+  const ref = ok(reference);
+  const referenceLine = ref
+    ? `Reference, hand-written loops over 2 plain groups: StepLR-like ${ns(ref.handStepLR.median)} ns/step, chainable cosine with two Math.cos ` +
+      `${ns(ref.handCosine.median)} ns/step. One call: pymath.cos ${ns(ref.pymathCos.median)} ns vs Math.cos ${ns(ref.mathCos.median)} ns ` +
+      `(${ratio(ref.pymathCos.median / ref.mathCos.median)}), pymath.pow ${ns(ref.pymathPow.median)} ns vs Math.pow ${ns(ref.mathPow.median)} ns ` +
+      `(${ratio(ref.pymathPow.median / ref.mathPow.median)}).`
+    : 'Reference loops: failed (see above).';
   const info = machine(pytorch);
   const machineLine = `Machine: ${info.cpu} (${info.cpus} CPUs), Node ${info.node} (V8 ${info.v8}), tfjs ${info.tfjs}.`;
 
@@ -297,6 +307,7 @@ function main(): void {
       table3,
       '',
       modelLine,
+      referenceLine,
       torchLine,
       machineLine,
       '',
@@ -311,9 +322,10 @@ function main(): void {
       settings: { stepsPerSchedule: STEPS_PER_SCHEDULE, epochs: EPOCHS, longRunSteps: steps },
       targets: TARGETS,
       model,
+      reference,
       pytorch: pytorch === null ? null : { python: pytorch.python, torch: pytorch.torch, skipped: pytorch.skipped ?? null },
       classes: summary,
-      tables: { perStep: table1, tfjs: table2, memory: table3, model: modelLine, pytorch: torchLine, machine: machineLine },
+      tables: { perStep: table1, tfjs: table2, memory: table3, model: modelLine, reference: referenceLine, pytorch: torchLine, machine: machineLine },
     };
     writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     log('bench: wrote bench/results.json');

@@ -5,9 +5,10 @@
  *   node --expose-gc --import tsx bench/worker.ts plain <Class> <out.json> [--quick]
  *   node --expose-gc --import tsx bench/worker.ts tfjs <Class> <sgd|adam> <out.json> [--quick]
  *   node --expose-gc --import tsx bench/worker.ts model <sgd|adam> <out.json> [--quick]
+ *   node --expose-gc --import tsx bench/worker.ts reference <out.json> [--quick]
  */
 import { writeFileSync } from 'node:fs';
-import { setWarningHandler, type LRScheduler } from '../lib';
+import { pymath, setWarningHandler, type LRScheduler } from '../lib';
 import { benchConfig, buildPlain, EPOCHS, hasClosedForm, STEPS_PER_SCHEDULE, stepperFor, takesEpoch, type Stepper } from './cases';
 import { collectGarbage, gcAvailable, measure, now, type Timing } from './timing';
 
@@ -214,6 +215,90 @@ async function model(column: 'sgd' | 'adam'): Promise<unknown> {
   return { column, optimizer: optimizer.getClassName(), params, batch, layers: [inputs, hidden, outputs], update };
 }
 
+/**
+ * For scale: hand-written loops over two plain groups (what a scheduler step cannot beat), and the
+ * cost of one call of this package's cos / pow (Python's results) against Math.cos / Math.pow.
+ */
+function reference(): unknown {
+  const loops = quick ? 200 : 1000;
+  const timeLoop = (body: (groups: Array<{ lr: number }>, steps: number) => void): Timing =>
+    measure(
+      {
+        prepare: () => Array.from({ length: loops }, () => [{ lr: 0.1 }, { lr: 0.05 }]),
+        intervals: (all) =>
+          all.map((groups) => {
+            const start = now();
+            body(groups, STEPS_PER_SCHEDULE);
+            return now() - start;
+          }),
+        opsPerInterval: STEPS_PER_SCHEDULE,
+      },
+      WARMUP_RUNS,
+      RUNS,
+    );
+  // StepLR-like: lr *= gamma every third epoch.
+  const stepLike = timeLoop((groups, steps) => {
+    for (let epoch = 1; epoch <= steps; epoch++) {
+      const decay = epoch % 3 === 0;
+      for (let i = 0; i < groups.length; i++) if (decay) groups[i].lr = groups[i].lr * 0.5;
+    }
+  });
+  // The chainable cosine (CosineAnnealingLR's usual branch) with two Math.cos per step.
+  const cosineLike = timeLoop((groups, steps) => {
+    const tMax = 10;
+    const etaMin = 0.001;
+    for (let epoch = 1; epoch <= steps; epoch++) {
+      const ratio = (1 + Math.cos((Math.PI * epoch) / tMax)) / (1 + Math.cos((Math.PI * (epoch - 1)) / tMax));
+      for (let i = 0; i < groups.length; i++) groups[i].lr = ratio * (groups[i].lr - etaMin) + etaMin;
+    }
+  });
+  // Arguments as the schedulers pass them (cosine phases over a few periods), one call site per function.
+  const inputs = Float64Array.from({ length: 1000 }, (_, i) => (Math.PI * (i % 40)) / 10);
+  const timeCalls = (loop: (xs: Float64Array) => number): Timing => {
+    let sink = 0;
+    const timing = measure(
+      {
+        prepare: () => null,
+        intervals: () =>
+          Array.from({ length: quick ? 50 : 200 }, () => {
+            const start = now();
+            sink += loop(inputs);
+            return now() - start;
+          }),
+        opsPerInterval: inputs.length,
+      },
+      WARMUP_RUNS,
+      RUNS,
+    );
+    if (sink === 0.5) process.stderr.write('');
+    return timing;
+  };
+  return {
+    handStepLR: stepLike,
+    handCosine: cosineLike,
+    mathCos: timeCalls((xs) => {
+      let sum = 0;
+      for (let i = 0; i < xs.length; i++) sum += Math.cos(xs[i]);
+      return sum;
+    }),
+    pymathCos: timeCalls((xs) => {
+      let sum = 0;
+      for (let i = 0; i < xs.length; i++) sum += pymath.cos(xs[i]);
+      return sum;
+    }),
+    mathPow: timeCalls((xs) => {
+      let sum = 0;
+      for (let i = 0; i < xs.length; i++) sum += Math.pow(0.95, xs[i]);
+      return sum;
+    }),
+    pymathPow: timeCalls((xs) => {
+      let sum = 0;
+      for (let i = 0; i < xs.length; i++) sum += pymath.pow(0.95, xs[i]);
+      return sum;
+    }),
+  };
+}
+
 async function main(): Promise<void> {
   const [mode, ...rest] = args;
   let result: unknown;
@@ -227,6 +312,9 @@ async function main(): Promise<void> {
   } else if (mode === 'model') {
     result = await model(rest[0] as 'sgd' | 'adam');
     out = rest[1];
+  } else if (mode === 'reference') {
+    result = reference();
+    out = rest[0];
   } else {
     throw new Error(`bench/worker: unknown mode ${String(mode)}`);
   }

@@ -1,16 +1,25 @@
-// Writes dist/index.mjs: a thin ESM wrapper over the CommonJS build, so `import` and `require`
-// share one copy of the module state (the registry, the warning handler).
+// Writes thin ESM wrappers over the CommonJS build (dist/index.mjs, dist/checkpoint/index.mjs), so
+// `import` and `require` share one copy of the module state (the registry, the warning handler).
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
-const api = require('../dist/index.js');
-const names = Object.keys(api).filter((name) => name !== 'default' && name !== '__esModule');
-const lines = [
-  "import api from './index.js';",
-  ...names.map((name) => `export const ${name} = api.${name};`),
-  'export default api;',
-  '',
+
+/** [the CommonJS file, the wrapper to write], relative to this script. */
+const ENTRIES = [
+  ['../dist/index.js', '../dist/index.mjs'],
+  ['../dist/checkpoint/index.js', '../dist/checkpoint/index.mjs'],
 ];
-writeFileSync(new URL('../dist/index.mjs', import.meta.url), lines.join('\n'));
-console.log(`dist/index.mjs: ${names.length} exports`);
+
+for (const [commonJs, wrapper] of ENTRIES) {
+  const api = require(commonJs);
+  const names = Object.keys(api).filter((name) => name !== 'default' && name !== '__esModule');
+  const lines = [
+    "import api from './index.js';",
+    ...names.map((name) => `export const ${name} = api.${name};`),
+    'export default api;',
+    '',
+  ];
+  writeFileSync(new URL(wrapper, import.meta.url), lines.join('\n'));
+  console.log(`${wrapper.replace('../', '')}: ${names.length} exports`);
+}

@@ -328,7 +328,7 @@ export async function loadCheckpoint(dir: string, parts: CheckpointParts): Promi
 /** Puts the saved tensors back; afterwards the optimizer continues exactly as the saved one would have. */
 async function restoreOptimizer(optimizer: tfc.Optimizer, entry: OptimizerEntry, tensors: tfc.Tensor[]): Promise<void> {
   const internal = new Map<string, tfc.Tensor>();
-  const slots: tfc.NamedTensor[] = [];
+  const slots: Array<{ name: string; tensor: tfc.Tensor }> = [];
   entry.slots.forEach((spec, j) => {
     if (spec.role === 'internal') internal.set(spec.name, tensors[j]);
     else slots.push({ name: spec.name, tensor: tensors[j] });

@@ -241,16 +241,17 @@ export function crCosSin(x: number, wantSin: boolean): number {
   const bb = rh - t1;
   let rl = t1 - (rh - bb) - (w + bb) - kd * P3;
   const ak = kd < 0 ? -kd : kd;
-  let kerr = ak * 1.9721522630525295e-31; // |k| * 2^-102: pi/2 beyond P3
+  // pi/2 beyond P3 (|k| * 2^-102); tables and sums (2^-100 >= |result| * 2^-100)
+  let kerr = ak * 1.9721522630525295e-31 + 7.888609052210118e-31;
   if (rh < 6.103515625e-5 && rh > -6.103515625e-5) {
     // |r| < 2^-14: cancellation, so carry pi/2 to 131 bits (k*Q3 is exact)
     const w3 = -kd * Q3;
     const r2 = rh + w3;
     const z = r2 - rh;
     rl = t1 - (rh - bb) - (w + bb) + (rh - (r2 - z) + (w3 - z)) - kd * Q4;
-    // error: pi/2 beyond Q4 and k*Q4's rounding (|k| * 2^-131), rounding in rl
-    kerr = ak * 3.6734198463196485e-40 + (rl < 0 ? -rl : rl) * 4.440892098500626e-16 + 1e-300;
+    // error: pi/2 beyond Q4 and k*Q4's rounding (|k| * 2^-131), rounding in rl, |r| * 2^-104
     rh = r2 + rl;
+    kerr = ak * 3.6734198463196485e-40 + ((rl < 0 ? -rl : rl) + (rh < 0 ? -rh : rh) * 2.220446049250313e-16) * 4.440892098500626e-16;
     rl = rl - (rh - r2);
   } else if (ak > 4) {
     // k*P3 can be large next to rh: renormalise
@@ -263,35 +264,33 @@ export function crCosSin(x: number, wantSin: boolean): number {
   if (wantSin) q = (q + 3) & 3; // sin(x) = cos(x - pi/2)
   // the result is cos(r) for q = 0, -sin(r) for 1, -cos(r) for 2, sin(r) for 3
   const sign = 1 - ((q + 1) & 2);
-  // r = a + d with a = j/256 and d = dh + rl, |dh| <= 2^-9 (a and dh are exact)
-  const aj = rh + 26388279066624 - 26388279066624; // 1.5 * 2^44 rounds to a multiple of 2^-8
+  // r = a + d with a = j/512 and d = dh + rl, |dh| <= 2^-10 (a and dh are exact)
+  const aj = rh + 13194139533312 - 13194139533312; // 1.5 * 2^43 rounds to a multiple of 2^-9
   const dh = rh - aj;
-  const idx = (q & 1) * TRIG_ODD + 4 * ((aj * 256) | 0) + 808; // 808 = 4 * 202
+  const idx = (q & 1) * TRIG_ODD + 6 * ((aj * 512) | 0) + 2418; // 2418 = 6 * 403
   const uh = TRIG_TABLE[idx];
   const ul = TRIG_TABLE[idx + 1];
   const vh = TRIG_TABLE[idx + 2];
   const vl = TRIG_TABLE[idx + 3];
   const d2 = dh * dh;
-  // cos(dh) - 1 and sin(dh) - dh
-  const cm1 = d2 * -0.5 + d2 * d2 * (0.041666666666666664 - d2 * 0.001388888888888889);
-  const sm = dh * d2 * (-0.16666666666666666 + d2 * 0.008333333333333333);
-  // p + pe = V*dh exactly
+  // p + pe = V*dh exactly (Dekker; V is pre-split in the table)
+  const v1 = TRIG_TABLE[idx + 4];
+  const v2 = TRIG_TABLE[idx + 5];
   const p = vh * dh;
-  let t = SPLIT * vh;
-  const ah = t - (t - vh);
-  const al = vh - ah;
-  t = SPLIT * dh;
-  const dhh = t - (t - dh);
-  const dhl = dh - dhh;
-  const pe = ah * dhh - p + (ah * dhl + al * dhh) + al * dhl;
-  // U + V*d + U*(cos d - 1) + V*(sin d - d) with (U, V) = (cos a, -sin a) or (sin a, cos a)
+  const t = SPLIT * dh;
+  const dh1 = t - (t - dh);
+  const dh2 = dh - dh1;
+  const pe = v1 * dh1 - p + (v1 * dh2 + v2 * dh1) + v2 * dh2;
+  // U + V*d + U*(cos d - 1) + V*(sin d - d) with (U, V) = (cos a, -sin a) or (sin a, cos a);
+  // |U| >= |V*dh| unless U = 0 (|dh| <= 2^-10), so the fast two-sum is exact.
   const h = uh + p;
-  const z = h - uh;
-  const l = uh - (h - z) + (p - z) + (pe + (ul + vl * dh)) + (uh * cm1 + vh * sm + (vh - uh * dh) * rl);
-  // error bound: polynomial rounding and the sums in l (d2 * 2^-48), second-order rl terms (|rl| * d2),
-  // the tables and sums (|h| * 2^-100), pi/2 beyond the split (kerr)
-  const arl = rl < 0 ? -rl : rl;
-  const e = d2 * (3.552713678800501e-15 + arl) + (h < 0 ? -h : h) * 7.888609052210118e-31 + kerr;
+  const poly =
+    d2 * (uh * (-0.5 + d2 * (0.041666666666666664 - d2 * 0.001388888888888889)) +
+      vh * dh * (-0.16666666666666666 + d2 * 0.008333333333333333));
+  const l = uh - h + p + (pe + (ul + vl * dh)) + (poly + (vh - uh * dh) * rl);
+  // error bound: polynomial rounding, the sums in l and second-order rl terms (below d2 * 2^-50;
+  // we take d2 * 2^-49), tables, sums and pi/2 beyond the split (kerr)
+  const e = d2 * 1.7763568394002505e-15 + kerr;
   const ru = h + (l + e);
   if (ru === h + (l - e)) return sign * ru;
   return mpCosSin(x, wantSin);

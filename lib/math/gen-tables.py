@@ -41,17 +41,27 @@ for i in range(imin, imax + 1):
 out.append(f'/** Smallest bucket index of LOG_TABLE. */\nexport const LOG_IMIN = {imin};\n')
 out.append(arr('LOG_TABLE', lg, '[1/c, -log(1/c) hi, lo] for c = 1 + i/512, i = LOG_IMIN..LOG_IMAX.'))
 
-# sin/cos of a = j/256 for j = -202..202, as two halves of [U hi, U lo, V hi, V lo]:
+# sin/cos of a = j/512 for j = -403..403, as two halves of [U hi, U lo, V hi, V lo, V1, V2]:
 # the first half has (U, V) = (cos a, -sin a), the second (sin a, cos a), so that
-# U(a) + V(a)*d approximates cos(a + d) resp. sin(a + d).
+# U(a) + V(a)*d approximates cos(a + d) resp. sin(a + d). V1 + V2 = V hi with V1 holding the
+# top 26 bits (Veltkamp split, for exact products).
+def veltkamp(v):
+    t = 134217729.0 * v
+    hi = t - (t - v)
+    return hi, v - hi
+
+
 even = []
 odd = []
-for j in range(-202, 203):
-    a = mpmath.mpf(j) / 256
+for j in range(-403, 404):
+    a = mpmath.mpf(j) / 512
     s_, c_ = mpmath.sin(a), mpmath.cos(a)
-    even += split(c_) + split(-s_)
-    odd += split(s_) + split(c_)
+    ch, cl = split(c_)
+    sh, sl = split(s_)
+    even += [ch, cl, -sh, -sl] + list(veltkamp(-sh))
+    odd += [sh, sl, ch, cl] + list(veltkamp(ch))
 out.append('/** Offset of the (sin, cos) half of TRIG_TABLE. */\nexport const TRIG_ODD = %d;\n' % len(even))
-out.append(arr('TRIG_TABLE', even + odd, '[U hi, U lo, V hi, V lo] at a = j/256, j = -202..202: (cos a, -sin a), then (sin a, cos a).'))
+out.append(arr('TRIG_TABLE', even + odd,
+               '[U hi, U lo, V hi, V lo, V1, V2] at a = j/512, j = -403..403: (cos a, -sin a), then (sin a, cos a).'))
 
 print('\n'.join(out), end='')

@@ -1,0 +1,193 @@
+/**
+ * saveCheckpoint / loadCheckpoint: a run saved, restored into freshly built objects and continued
+ * matches the uninterrupted run bit for bit (losses, lrs, weights, Adam's and Adamax's
+ * bias-correction accumulators); a checkpoint that does not fit changes nothing; the previous
+ * checkpoint survives a save that is killed.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'chai';
+import { CheckpointError, loadCheckpoint, readCheckpointModelArtifacts, saveCheckpoint } from '../../lib/checkpoint';
+import { previousDirectory } from '../../lib/checkpoint/atomic-directory';
+import { InvalidStateError } from '../../lib';
+import { disposeRig, makeRig, trainEpoch, type OptimizerKind, type Rig } from './fixtures/training';
+
+const BEFORE = 6;
+const AFTER = 8;
+
+async function weightsOf(rig: Rig): Promise<number[]> {
+  const out: number[] = [];
+  for (const w of rig.model.getWeights()) out.push(...(await w.data()));
+  return out;
+}
+
+async function accumulators(rig: Rig): Promise<number[]> {
+  const internals = rig.optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+  const out: number[] = [];
+  for (const v of [internals.accBeta1, internals.accBeta2]) if (v !== undefined) out.push((await v.data())[0]);
+  return out;
+}
+
+async function epochs(rig: Rig, count: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const { loss, lr } = await trainEpoch(rig);
+    out.push(`${loss} ${lr}`);
+  }
+  return out;
+}
+
+describe('checkpoints', function () {
+  this.timeout(60000);
+  let root: string;
+  before(() => {
+    tf.setBackend('cpu');
+    root = mkdtempSync(join(tmpdir(), 'lr-checkpoint-'));
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  for (const kind of ['adam', 'adamax', 'momentum', 'rmsprop'] as OptimizerKind[]) {
+    it(`a run over tf.train.${kind} resumed from a checkpoint in fresh objects continues bit for bit`, async () => {
+      const tensorsBefore = tf.memory().numTensors;
+      const dir = join(root, `resume-${kind}`);
+      const total = BEFORE + AFTER + 2;
+      const original = makeRig(kind, total);
+      await epochs(original, BEFORE);
+      await saveCheckpoint(dir, { model: original.model, scheduler: original.scheduler, extra: { epoch: BEFORE } });
+      const uninterrupted = await epochs(original, AFTER);
+      const expectedWeights = await weightsOf(original);
+      const expectedAccumulators = await accumulators(original);
+      const expectedLastLr = original.scheduler.getLastLr();
+
+      const resumed = makeRig(kind, total);
+      const loaded = await loadCheckpoint(dir, { model: resumed.model, optimizer: resumed.optimizer, scheduler: resumed.scheduler });
+      expect(loaded.extra).to.deep.equal({ epoch: BEFORE });
+      expect(resumed.optimizer.iterations).to.equal(BEFORE);
+      const continued = await epochs(resumed, AFTER);
+      expect(continued).to.deep.equal(uninterrupted);
+      expect(await weightsOf(resumed)).to.deep.equal(expectedWeights);
+      expect(await accumulators(resumed)).to.deep.equal(expectedAccumulators);
+      expect(resumed.scheduler.getLastLr()).to.deep.equal(expectedLastLr);
+      disposeRig(original);
+      disposeRig(resumed);
+      expect(tf.memory().numTensors, 'tensors leaked').to.equal(tensorsBefore);
+    });
+  }
+
+  it("restores Adam's accBeta1 as the run left it after a schedule changed beta1 (tfjs's setWeights would not)", async () => {
+    const dir = join(root, 'adam-beta1');
+    const rig = makeRig('adam', 20);
+    await epochs(rig, 5);
+    const internals = rig.optimizer as unknown as { accBeta1: tf.Variable; beta1: number };
+    const saved = (await internals.accBeta1.data())[0];
+    // tfjs's own restore would set beta1 ** (iterations + 1) with the current beta1: not what OneCycleLR's run has.
+    expect(saved).to.not.equal(Math.fround(internals.beta1 ** (rig.optimizer.iterations + 1)) === saved ? NaN : saved - 1);
+    await saveCheckpoint(dir, { model: rig.model, scheduler: rig.scheduler });
+    const fresh = makeRig('adam', 20);
+    await loadCheckpoint(dir, { model: fresh.model, scheduler: fresh.scheduler });
+    const restored = fresh.optimizer as unknown as { accBeta1: tf.Variable; beta1: number };
+    expect((await restored.accBeta1.data())[0]).to.equal(saved);
+    expect(restored.beta1).to.equal(internals.beta1);
+    disposeRig(rig);
+    disposeRig(fresh);
+  });
+
+  it('hands the model artifacts to tf.loadLayersModel(tf.io.fromMemory(...)) with the same weights', async () => {
+    const dir = join(root, 'artifacts');
+    const rig = makeRig('momentum', 10);
+    await epochs(rig, 2);
+    await saveCheckpoint(dir, { model: rig.model, scheduler: rig.scheduler });
+    const model = await tf.loadLayersModel(tf.io.fromMemory(readCheckpointModelArtifacts(dir)));
+    const a: number[] = [];
+    for (const w of model.getWeights()) a.push(...(await w.data()));
+    expect(a).to.deep.equal(await weightsOf(rig));
+    model.dispose();
+    disposeRig(rig);
+  });
+
+  it('rejects a checkpoint that does not fit, changing neither model, optimizer nor scheduler', async () => {
+    const dir = join(root, 'mismatch');
+    const rig = makeRig('adam', 20);
+    await epochs(rig, 3);
+    await saveCheckpoint(dir, { model: rig.model, scheduler: rig.scheduler });
+    const target = makeRig('momentum', 20);
+    await epochs(target, 1);
+    const before = JSON.stringify([await weightsOf(target), target.scheduler.stateDict(), target.scheduler.optimizer.stateDict(), target.optimizer.iterations]);
+    let error: unknown;
+    try {
+      await loadCheckpoint(dir, { model: target.model, scheduler: target.scheduler });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).to.be.instanceOf(InvalidStateError);
+    expect(JSON.stringify([await weightsOf(target), target.scheduler.stateDict(), target.scheduler.optimizer.stateDict(), target.optimizer.iterations])).to.equal(before);
+
+    // A damaged weights file, a newer format version.
+    const sameKind = makeRig('adam', 20);
+    const weightsFile = join(dir, 'model.weights.bin');
+    const bytes = readFileSync(weightsFile);
+    bytes[3] ^= 0xff;
+    writeFileSync(weightsFile, bytes);
+    const snapshot = JSON.stringify([await weightsOf(sameKind), sameKind.scheduler.stateDict()]);
+    await loadCheckpoint(dir, { model: sameKind.model, scheduler: sameKind.scheduler }).then(
+      () => expect.fail('a damaged checkpoint was loaded'),
+      (thrown: unknown) => expect(thrown).to.be.instanceOf(CheckpointError).and.have.property('message').that.contains('damaged'),
+    );
+    const manifestFile = join(dir, 'checkpoint.json');
+    writeFileSync(manifestFile, readFileSync(manifestFile, 'utf8').replace('"formatVersion": 1', '"formatVersion": 99'));
+    await loadCheckpoint(dir, { model: sameKind.model, scheduler: sameKind.scheduler }).then(
+      () => expect.fail('a newer format was loaded'),
+      (thrown: unknown) => expect(thrown).to.be.instanceOf(CheckpointError).and.have.property('message').that.contains('format version 99'),
+    );
+    expect(JSON.stringify([await weightsOf(sameKind), sameKind.scheduler.stateDict()])).to.equal(snapshot);
+    disposeRig(rig);
+    disposeRig(target);
+    disposeRig(sameKind);
+  });
+
+  it('finds the previous checkpoint when a save was killed between moving it aside and renaming the new one in', async () => {
+    const dir = join(root, 'between-renames');
+    const rig = makeRig('adam', 20);
+    await epochs(rig, 2);
+    await saveCheckpoint(dir, { model: rig.model, scheduler: rig.scheduler, extra: 'previous' });
+    renameSync(dir, previousDirectory(dir));
+    const fresh = makeRig('adam', 20);
+    const loaded = await loadCheckpoint(dir, { model: fresh.model, scheduler: fresh.scheduler });
+    expect(loaded.extra).to.equal('previous');
+    // The next save completes the interrupted replacement.
+    await saveCheckpoint(dir, { model: rig.model, scheduler: rig.scheduler, extra: 'next' });
+    expect(existsSync(previousDirectory(dir))).to.equal(false);
+    expect((await loadCheckpoint(dir, { model: fresh.model, scheduler: fresh.scheduler })).extra).to.equal('next');
+    disposeRig(rig);
+    disposeRig(fresh);
+  });
+
+  it('keeps the previous checkpoint intact and loadable when the saving process is killed (SIGKILL) mid-save', async function () {
+    this.timeout(240000);
+    const dir = join(root, 'killed');
+    const kills = [0, 3, 7, 12, 20, 30];
+    for (const delay of kills) {
+      const child = spawn('npx', ['tsx', join(__dirname, 'fixtures', 'save-forever.ts'), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          // Killed while its third save is being written (after `delay` ms of it).
+          if (output.includes('saving 3\n')) setTimeout(() => child.kill('SIGKILL'), delay);
+        });
+        child.on('exit', () => resolve());
+        child.on('error', reject);
+      });
+      expect(output, `the child never reached its third save: ${output}`).to.contain('saving 3\n');
+      const rig = makeRig('adam', 1000, 64);
+      const loaded = await loadCheckpoint(dir, { model: rig.model, scheduler: rig.scheduler });
+      const saved = (loaded.extra as { save: number }).save;
+      expect(saved, `killed ${delay} ms into a save`).to.be.oneOf([2, 3]);
+      expect(rig.scheduler.lastEpoch).to.equal(saved);
+      disposeRig(rig);
+    }
+  });
+});
