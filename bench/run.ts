@@ -8,13 +8,13 @@
  *   npm run bench -- --quick           fewer runs, 10^5 instead of 10^6 steps (numbers are rougher)
  *   npm run bench -- --only StepLR,OneCycleLR
  *   npm run bench -- --no-python       skip PyTorch
- *   npm run bench -- --no-write        do not write bench/results.json
+ *   npm run bench -- --no-write        do not write bench/results.json nor docs/benchmark.md
  *
  * Every measurement runs in its own Node process (`node --expose-gc --import tsx bench/worker.ts`),
  * so each timed call site sees one scheduler class and one kind of param group, as in training.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { registeredSchedulers } from '../lib';
@@ -29,6 +29,10 @@ const withPython = !argv.includes('--no-python');
 const write = !argv.includes('--no-write');
 const onlyArg = argv.find((arg, i) => argv[i - 1] === '--only' || arg.startsWith('--only='));
 const only = onlyArg === undefined ? null : onlyArg.replace(/^--only=/, '').split(',');
+
+/** docs/benchmark.md: the part between these markers is replaced by each full run. */
+const DOCS_START = '<!-- bench:results:start (written by npm run bench) -->';
+const DOCS_END = '<!-- bench:results:end -->';
 
 /** The issue's targets. */
 export const TARGETS = {
@@ -151,7 +155,10 @@ function machine(pytorch: PytorchResult | null): Record<string, unknown> {
   const tfjsVersion = (JSON.parse(readFileSync(join(ROOT, 'node_modules/@tensorflow/tfjs/package.json'), 'utf8')) as { version: string }).version;
   return {
     cpu: field('Model name') ?? cpus()[0]?.model,
+    cpuFamilyModel: field('CPU family') !== undefined ? `family ${field('CPU family')}, model ${field('Model')}` : null,
     cpus: cpus().length,
+    hypervisor: field('Hypervisor vendor') ?? null,
+    l3: field('L3 cache') ?? null,
     architecture: field('Architecture') ?? process.arch,
     node: process.version,
     v8: process.versions.v8,
@@ -289,7 +296,8 @@ function main(): void {
       `(${ratio(ref.pymathPow.median / ref.mathPow.median)}).`
     : 'Reference loops: failed (see above).';
   const info = machine(pytorch);
-  const machineLine = `Machine: ${info.cpu} (${info.cpus} CPUs), Node ${info.node} (V8 ${info.v8}), tfjs ${info.tfjs}.`;
+  const cpuDetails = [info.cpuFamilyModel, info.l3 ? `L3 ${String(info.l3)}` : null, info.hypervisor ? `${String(info.hypervisor)} VM` : null].filter(Boolean).join(', ');
+  const machineLine = `Machine: ${String(info.cpu)}${cpuDetails ? ` (${cpuDetails})` : ''}, ${String(info.cpus)} CPUs, ${String(info.platform)}; Node ${String(info.node)} (V8 ${String(info.v8)}); tfjs ${String(info.tfjs)}.`;
 
   process.stdout.write(
     [
@@ -329,6 +337,39 @@ function main(): void {
     };
     writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     log('bench: wrote bench/results.json');
+    const docs = join(ROOT, 'docs', 'benchmark.md');
+    if (only === null && existsSync(docs)) {
+      const block = [
+        DOCS_START,
+        `Run of ${results.date.slice(0, 16).replace('T', ' ')} UTC${quick ? ' (--quick)' : ''}. ${machineLine}`,
+        '',
+        'Per step, plain param groups (median ns, 2 groups; ✗ marks a missed target):',
+        '',
+        table1,
+        '',
+        'With tfjs optimizers (2 groups = 2 optimizers):',
+        '',
+        table2,
+        '',
+        `Tensors and heap over ${steps.toLocaleString('en-US')} steps:`,
+        '',
+        table3,
+        '',
+        modelLine,
+        '',
+        referenceLine,
+        '',
+        torchLine,
+        DOCS_END,
+      ].join('\n');
+      const text = readFileSync(docs, 'utf8');
+      const from = text.indexOf(DOCS_START);
+      const to = text.indexOf(DOCS_END);
+      if (from >= 0 && to > from) {
+        writeFileSync(docs, text.slice(0, from) + block + text.slice(to + DOCS_END.length));
+        log('bench: updated the results in docs/benchmark.md');
+      }
+    }
   }
   rmSync(work, { recursive: true, force: true });
 }

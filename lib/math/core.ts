@@ -95,6 +95,10 @@ export function crExp(x: number): number {
 // ---------------------------------------------------------------------------------------------
 // log
 
+/** 2^-k for k = -1023..1023, indexed by k + 1023. */
+const POW2_NEG = new Float64Array(2047);
+for (let k = -1023; k <= 1023; k++) POW2_NEG[k + 1023] = pow2(-k);
+
 const LN2H = 0.693147180559663; // 41 significant bits: E * LN2H is exact
 const LN2L = 2.8235290563031577e-13;
 const SQRT2 = 1.4142135623730951;
@@ -108,10 +112,9 @@ function logCore(x: number): void {
     E = -54;
   }
   f64[0] = x;
-  const hi = u32[1];
-  E += (hi >>> 20) - 1023;
-  u32[1] = (hi & 0x000fffff) | 0x3ff00000;
-  let m = f64[0];
+  const be = (u32[1] >>> 20) - 1023;
+  E += be;
+  let m = x * POW2_NEG[be + 1023]; // x * 2^-be, exact
   if (m > SQRT2) {
     m *= 0.5;
     E += 1;
