@@ -109,14 +109,14 @@ def build(torch, config):
 def stepper_for(name, metrics):
     if name == "ReduceLROnPlateau":
 
-        def step_plateau(scheduler, count):
+        def step_plateau(scheduler, count, first):
             step = scheduler.step
-            for i in range(count):
+            for i in range(first, first + count):
                 step(metrics[i % 7])
 
         return step_plateau
 
-    def step_plain(scheduler, count):
+    def step_plain(scheduler, count, first):
         step = scheduler.step
         for _ in range(count):
             step()
@@ -124,16 +124,23 @@ def stepper_for(name, metrics):
     return step_plain
 
 
-def measure(prepare, intervals, ops_per_interval, warmup_runs, runs):
-    """As bench/timing.ts: a run's figure is its median interval; the result the median run."""
+def median(values):
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def measure(prepare, intervals, ops_per_interval, positions, warmup_runs, runs):
+    """As bench/timing.ts: per position in a schedule's life the median interval over the
+    schedules; a run's figure is their mean; the result is the median run."""
     per_op = []
     count = 0
     for r in range(warmup_runs + runs):
         inputs = prepare()
-        times = sorted(intervals(inputs))
+        times = intervals(inputs)
         count = len(times)
+        total = sum(median(times[p::positions]) for p in range(positions))
         if r >= warmup_runs:
-            per_op.append(times[len(times) // 2] / ops_per_interval)
+            per_op.append(total / (positions * ops_per_interval))
     per_op.sort()
     return {
         "median": per_op[len(per_op) // 2],
@@ -145,13 +152,17 @@ def measure(prepare, intervals, ops_per_interval, warmup_runs, runs):
     }
 
 
+CHUNK = 50
+
+
 def time_drivers(drivers, stepper, count):
-    """One interval per driver, wall clock."""
+    """Wall clock, one interval per CHUNK steps (short: the intervals the OS interrupted are outliers)."""
     times = []
     for driver in drivers:
-        start = time.perf_counter_ns()
-        stepper(driver, count)
-        times.append(time.perf_counter_ns() - start)
+        for first in range(0, count, CHUNK):
+            start = time.perf_counter_ns()
+            stepper(driver, CHUNK, first)
+            times.append(time.perf_counter_ns() - start)
     return times
 
 
@@ -165,7 +176,8 @@ def bench_class(torch, name, case, settings):
         "step": measure(
             lambda: [build(torch, config) for _ in range(schedules)],
             lambda drivers: time_drivers(drivers, stepper, steps),
-            steps,
+            CHUNK,
+            steps // CHUNK,
             warmup_runs,
             runs,
         )
@@ -175,7 +187,7 @@ def bench_class(torch, name, case, settings):
         result["epoch"] = {}
         for at in settings["epochs"]:
 
-            def step_at(scheduler, count, at=at):
+            def step_at(scheduler, count, first, at=at):
                 step = scheduler.step
                 for _ in range(count):
                     step(at)
@@ -183,7 +195,8 @@ def bench_class(torch, name, case, settings):
             result["epoch"][str(at)] = measure(
                 lambda: [build(torch, long_config) for _ in range(schedules)],
                 lambda drivers: time_drivers(drivers, step_at, steps),
-                steps,
+                CHUNK,
+                steps // CHUNK,
                 warmup_runs,
                 runs,
             )

@@ -1,14 +1,17 @@
 /**
  * Timing: warm-up runs, then measured runs. A run prepares its inputs untimed (and collects the
- * garbage of the previous run), then times short intervals of a fixed number of operations with
- * the wall clock. A run's figure is its median interval, so the intervals in which the OS gave
- * the CPU to another process (a shared machine) do not count; the result is the median run.
+ * garbage of the previous run), then times short intervals with the wall clock: several identical
+ * schedules, each stepped in `positions` consecutive intervals. Each position's figure is its
+ * median over the schedules, so the intervals in which the OS gave the CPU to another process (a
+ * shared machine) do not count, while the work that differs along a schedule's life (a milestone,
+ * a plateau reduction) counts as it is. A run's figure is the mean over positions; the result is
+ * the median run.
  */
 
 export interface Timing {
-  /** Nanoseconds per operation: the median over runs of each run's median interval. */
+  /** Nanoseconds per operation: the median over runs. */
   median: number;
-  /** The fastest and slowest runs (by their median interval). */
+  /** The fastest and slowest runs. */
   min: number;
   max: number;
   /** Operations per timed interval, intervals per run, measured runs. */
@@ -43,34 +46,71 @@ export function median(values: number[]): number {
 
 /**
  * A run: `prepare()` builds everything (untimed); `intervals(input)` performs the operations and
- * returns the nanoseconds of each interval of `opsPerInterval` operations; `cleanup(input)`
- * releases what `prepare()` built.
+ * returns the nanoseconds of each interval of `opsPerInterval` operations, `positions` intervals
+ * per schedule, schedule after schedule; `cleanup(input)` releases what `prepare()` built.
  */
 export interface RunSpec<T> {
   prepare(): T;
   intervals(input: T): number[];
   cleanup?(input: T): void;
   opsPerInterval: number;
+  /** Consecutive intervals per schedule. @default 1 */
+  positions?: number;
+}
+
+/** One run: per position the median interval over the schedules; their mean, per operation. */
+function runOnce<T>(spec: RunSpec<T>): { perOp: number; intervals: number } {
+  const input = spec.prepare();
+  collectGarbage();
+  const times = spec.intervals(input);
+  spec.cleanup?.(input);
+  const positions = spec.positions ?? 1;
+  let total = 0;
+  for (let p = 0; p < positions; p++) total += median(times.filter((_, i) => i % positions === p));
+  return { perOp: total / (positions * spec.opsPerInterval), intervals: times.length };
+}
+
+function summarize(perOp: number[], opsPerInterval: number, intervals: number): Timing {
+  const sorted = perOp.slice().sort((a, b) => a - b);
+  return {
+    median: sorted[Math.floor(sorted.length / 2)],
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+    opsPerInterval,
+    intervals,
+    runs: perOp.length,
+  };
 }
 
 export function measure<T>(spec: RunSpec<T>, warmupRuns: number, runs: number): Timing {
   const perOp: number[] = [];
   let intervals = 0;
   for (let r = 0; r < warmupRuns + runs; r++) {
-    const input = spec.prepare();
-    collectGarbage();
-    const times = spec.intervals(input);
-    spec.cleanup?.(input);
-    intervals = times.length;
-    if (r >= warmupRuns) perOp.push(median(times) / spec.opsPerInterval);
+    const run = runOnce(spec);
+    intervals = run.intervals;
+    if (r >= warmupRuns) perOp.push(run.perOp);
   }
-  perOp.sort((a, b) => a - b);
-  return {
-    median: perOp[Math.floor(perOp.length / 2)],
-    min: perOp[0],
-    max: perOp[perOp.length - 1],
-    opsPerInterval: spec.opsPerInterval,
-    intervals,
-    runs,
-  };
+  return summarize(perOp, spec.opsPerInterval, intervals);
+}
+
+/**
+ * Two measurements whose difference matters (ours against a baseline): their runs alternate, so
+ * a slow phase of the machine weighs on both alike.
+ */
+export function measurePair<A, B>(a: RunSpec<A>, b: RunSpec<B>, warmupRuns: number, runs: number): [Timing, Timing] {
+  const perOpA: number[] = [];
+  const perOpB: number[] = [];
+  let intervalsA = 0;
+  let intervalsB = 0;
+  for (let r = 0; r < warmupRuns + runs; r++) {
+    const runA = runOnce(a);
+    const runB = runOnce(b);
+    intervalsA = runA.intervals;
+    intervalsB = runB.intervals;
+    if (r >= warmupRuns) {
+      perOpA.push(runA.perOp);
+      perOpB.push(runB.perOp);
+    }
+  }
+  return [summarize(perOpA, a.opsPerInterval, intervalsA), summarize(perOpB, b.opsPerInterval, intervalsB)];
 }

@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { pymath, setWarningHandler, type LRScheduler } from '../lib';
 import { benchConfig, buildPlain, EPOCHS, hasClosedForm, STEPS_PER_SCHEDULE, stepperFor, takesEpoch, type Stepper } from './cases';
-import { collectGarbage, gcAvailable, measure, now, type Timing } from './timing';
+import { collectGarbage, gcAvailable, measure, measurePair, now, type Timing } from './timing';
 
 const args = process.argv.slice(2).filter((arg) => arg !== '--quick');
 const quick = process.argv.includes('--quick');
@@ -93,12 +93,14 @@ async function tfjs(className: string, column: 'sgd' | 'adam'): Promise<unknown>
   if (sample === undefined || longSample === undefined) throw new Error(`no sample configuration for ${className}`);
   const config = setup.columnConfig(sample, column);
   const stepper = stepperFor(className);
-  const schedules = quick ? 4 : 10;
+  const schedules = quick ? 4 : 20;
   const tensorsAtStart = tf.memory().numTensors;
 
+  // The recording comes first: the baseline replays what the schedule writes.
+  const recording = setup.record(config, STEPS_PER_SCHEDULE, stepper);
   let tensorsCreated = 0;
   const warningsBefore = warnings;
-  const step = measure(
+  const [step, writes] = measurePair(
     {
       prepare: () => Array.from({ length: schedules }, () => setup.buildTfjs(config)),
       intervals: (built) => {
@@ -114,14 +116,8 @@ async function tfjs(className: string, column: 'sgd' | 'adam'): Promise<unknown>
       },
       cleanup: (built) => built.forEach((b) => b.dispose()),
       opsPerInterval: TFJS_CHUNK,
+      positions: STEPS_PER_SCHEDULE / TFJS_CHUNK,
     },
-    WARMUP_RUNS,
-    RUNS,
-  );
-  const warningsInStepLoop = warnings - warningsBefore;
-
-  const recording = setup.record(config, STEPS_PER_SCHEDULE, stepper);
-  const writes = measure(
     {
       prepare: () => Array.from({ length: schedules }, () => setup.replayTarget(config, recording)),
       intervals: (targets) => {
@@ -137,10 +133,12 @@ async function tfjs(className: string, column: 'sgd' | 'adam'): Promise<unknown>
       },
       cleanup: (targets) => targets.forEach((t) => t.dispose()),
       opsPerInterval: TFJS_CHUNK,
+      positions: STEPS_PER_SCHEDULE / TFJS_CHUNK,
     },
     WARMUP_RUNS,
     RUNS,
   );
+  const warningsInStepLoop = warnings - warningsBefore;
 
   // 10^6 steps of one schedule: tensors and heap before and after.
   const longSteps = quick ? 100_000 : 1_000_000;

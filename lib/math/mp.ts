@@ -223,13 +223,10 @@ export function mpCosSin(x: number, wantSin: boolean): number {
   if (x === 0) return wantSin ? x : 1;
   decompose(x);
   const hp = halfPi();
-  // decE >= -1074 and PIQ > 1074, so the shift is non-negative.
+  // |x| = k*pi/2 + r with |r| <= pi/4; decE >= -1074 and PIQ > 1074, so the shift is >= 0.
   const X = decM << BigInt(decE + PIQ);
   const k = fdiv(2n * X + hp, 2n * hp);
-  const rq = X - k * hp;
-  const r = rq >> BigInt(PIQ - W);
-  let q = Number(((k % 4n) + 4n) % 4n);
-  if (x < 0) q = (4 - q) % 4; // X was |x|: cos(-x) = cos(x), sin(-x) = -sin(x) handled below
+  const r = (X - k * hp) >> BigInt(PIQ - W);
   const r2 = (r * r) >> WB;
   // sin(r), cos(r) by Taylor series
   let s = r;
@@ -244,15 +241,12 @@ export function mpCosSin(x: number, wantSin: boolean): number {
     term = -(term * r2) / ((n * (n + 1n)) << WB);
     c += term;
   }
+  // sin(-y) = -sin(y), cos(-y) = cos(y)
+  const q = Number(k % 4n);
   let v: bigint;
-  if (x < 0) {
-    // angle = -(k*pi/2 + r): evaluate with negated r and quadrant
-    s = -s;
-  }
-  // angle = q*pi/2 + rr where rr = r (x>0) or -r (x<0), and q already adjusted for the sign.
-  const qq = x < 0 ? (4 - Number(((k % 4n) + 4n) % 4n)) % 4 : q;
-  if (wantSin) v = qq === 0 ? s : qq === 1 ? c : qq === 2 ? -s : -c;
-  else v = qq === 0 ? c : qq === 1 ? -s : qq === 2 ? -c : s;
+  if (wantSin) v = q === 0 ? s : q === 1 ? c : q === 2 ? -s : -c;
+  else v = q === 0 ? c : q === 1 ? -s : q === 2 ? -c : s;
+  if (wantSin && x < 0) v = -v;
   return roundApprox(v, -W, 1n << 16n);
 }
 

@@ -55,7 +55,7 @@ export const PYMATH: Record<string, Impl> = {
   floor: (a) => pymath.floor(a[0]),
 };
 
-/** The plain JavaScript expression one would write without pymath (for comparison). */
+/** The plain JavaScript expression one would write without pymath (deliberately Math.*, for comparison). */
 export const NAIVE: Record<string, Impl> = {
   cos: (a) => Math.cos(a[0]),
   sin: (a) => Math.sin(a[0]),

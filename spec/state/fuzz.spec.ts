@@ -34,7 +34,7 @@ const targets: Target[] = [
   ...Object.entries(COMPOSED_SCHEDULES).map(([name, config]) => ({ name, config })),
 ].filter((target) => missingTypes(target.config, registered).length === 0);
 /** One share for each target and one for the optimizer view. */
-const RUNS_PER_TARGET = Math.max(1, Math.floor(TOTAL_RUNS / (targets.length + 1)));
+const RUNS_PER_TARGET = Math.max(1, Math.ceil(TOTAL_RUNS / (targets.length + 1)));
 
 const counts = { states: 0, accepted: 0, rejected: 0 };
 
