@@ -7,35 +7,15 @@ import {
   ExponentialLR,
   InvalidArgumentError,
   InvalidStateError,
-  LRScheduler,
   LRSchedulerError,
   ReduceLROnPlateau,
   SequentialLR,
   StepLR,
   VirtualOptimizer,
 } from '../../lib';
+import { thrown } from '../helpers/errors';
 import { expectBits } from '../helpers/expect-bits';
-
-/** Steps `scheduler` `steps` times after optimizer steps; returns every group's lr from construction on, flattened. */
-function run(optimizer: VirtualOptimizer, scheduler: LRScheduler, steps: number): number[] {
-  const lrs = optimizer.paramGroups.map((group) => group.lr);
-  for (let i = 0; i < steps; i++) {
-    optimizer.step();
-    scheduler.step();
-    lrs.push(...optimizer.paramGroups.map((group) => group.lr));
-  }
-  return lrs;
-}
-
-function thrown(fn: () => unknown): LRSchedulerError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(LRSchedulerError);
-    return error as LRSchedulerError;
-  }
-  return expect.fail('expected an error') as never;
-}
+import { runSchedule } from '../helpers/run-schedule';
 
 function docExample(): { optimizer: VirtualOptimizer; constant: ConstantLR; exponential: ExponentialLR; scheduler: ChainedScheduler } {
   const optimizer = new VirtualOptimizer([{ lr: 1.0 }]);
@@ -48,7 +28,7 @@ function docExample(): { optimizer: VirtualOptimizer; constant: ConstantLR; expo
 describe('ChainedScheduler', () => {
   it('steps every scheduler in order, so their chainable factors multiply (doc example)', () => {
     const { optimizer, scheduler } = docExample();
-    expectBits(run(optimizer, scheduler, 3), [0.1, 0.09000000000000001, 0.8100000000000002, 0.7290000000000002]);
+    expectBits(runSchedule(optimizer, scheduler, 3), [0.1, 0.09000000000000001, 0.8100000000000002, 0.7290000000000002]);
     expectBits(scheduler.getLastLr(), [0.7290000000000002]);
   });
 
@@ -63,7 +43,7 @@ describe('ChainedScheduler', () => {
   it('exposes lastEpoch as the last chained scheduler\'s, read-only (PyTorch has no last_epoch)', () => {
     const { optimizer, exponential, scheduler } = docExample();
     expect(scheduler.lastEpoch).to.equal(0);
-    run(optimizer, scheduler, 3);
+    runSchedule(optimizer, scheduler, 3);
     expect(scheduler.lastEpoch).to.equal(3);
     exponential.step();
     expect(scheduler.lastEpoch).to.equal(4);
@@ -79,7 +59,7 @@ describe('ChainedScheduler', () => {
     const inner = new SequentialLR(optimizer, { schedulers: [a, b], milestones: [2] });
     const exponential = new ExponentialLR(optimizer, { gamma: 0.9 });
     const scheduler = new ChainedScheduler(null, { schedulers: [inner, exponential] });
-    expectBits(run(optimizer, scheduler, 6), [
+    expectBits(runSchedule(optimizer, scheduler, 6), [
       0.1, 0.045000000000000005, 0.09000000000000001, 0.08100000000000002, 0.03645000000000001, 0.03280500000000001, 0.014762250000000005,
     ]);
   });
@@ -146,7 +126,7 @@ describe('ChainedScheduler', () => {
 
   it('has the state dict keys of PyTorch, nesting the children state dicts', () => {
     const { optimizer, scheduler } = docExample();
-    run(optimizer, scheduler, 3);
+    runSchedule(optimizer, scheduler, 3);
     const state = scheduler.stateDict();
     expect(Object.keys(state).sort()).to.deep.equal(['__scheduler__', '_last_lr', '_schedulers']);
     expect(state._last_lr).to.deep.equal([0.7290000000000002]);
@@ -158,7 +138,7 @@ describe('ChainedScheduler', () => {
 
   it('resumes exactly in fresh objects, and validates every child before applying anything', () => {
     const first = docExample();
-    run(first.optimizer, first.scheduler, 2);
+    runSchedule(first.optimizer, first.scheduler, 2);
     const saved = JSON.parse(JSON.stringify(first.scheduler.stateDict()));
     const second = docExample();
     second.optimizer.paramGroups[0].lr = first.optimizer.paramGroups[0].lr;
@@ -169,6 +149,6 @@ describe('ChainedScheduler', () => {
     expectBits(second.scheduler.getLastLr(), [0.1]);
     second.scheduler.loadStateDict(saved);
     expect(second.scheduler.lastEpoch).to.equal(2);
-    expectBits(run(second.optimizer, second.scheduler, 1), [0.8100000000000002, 0.7290000000000002]);
+    expectBits(runSchedule(second.optimizer, second.scheduler, 1), [0.8100000000000002, 0.7290000000000002]);
   });
 });

@@ -1,25 +1,14 @@
 import { expect } from 'chai';
 import { ConstantLR, InvalidArgumentError, InvalidStateError, VirtualOptimizer } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
+import { runSchedule } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
-
-/** The first group's lr after construction and after each of `steps` steps (`step(epochs[i])` when given). */
-function run(optimizer: VirtualOptimizer, scheduler: ConstantLR, steps: number, epochs?: number[]): number[] {
-  const lrs = [optimizer.paramGroups[0].lr];
-  for (let i = 0; i < steps; i++) {
-    optimizer.step();
-    if (epochs === undefined) scheduler.step();
-    else captureWarnings(() => scheduler.step(epochs[i]));
-    lrs.push(optimizer.paramGroups[0].lr);
-  }
-  return lrs;
-}
 
 describe('ConstantLR', () => {
   // Expected values below come from PyTorch 2.13 (torch.optim.lr_scheduler.ConstantLR).
   it('multiplies the lr by factor until totalIters, then divides it back', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.05 }]);
-    const lrs = run(optimizer, new ConstantLR(optimizer, { factor: 0.5, totalIters: 4 }), 6);
+    const lrs = runSchedule(optimizer, new ConstantLR(optimizer, { factor: 0.5, totalIters: 4 }), 6);
     expectBits(lrs, [0.025, 0.025, 0.025, 0.025, 0.05, 0.05, 0.05]);
   });
 
@@ -29,20 +18,20 @@ describe('ConstantLR', () => {
     expect(scheduler.factor).to.equal(1 / 3);
     expect(scheduler.totalIters).to.equal(5);
     const third = 0.016666666666666666;
-    expectBits(run(optimizer, scheduler, 6), [third, third, third, third, third, 0.05, 0.05]);
+    expectBits(runSchedule(optimizer, scheduler, 6), [third, third, third, third, third, 0.05, 0.05]);
   });
 
   it('uses base_lr * (factor + (epoch >= totalIters) * (1 - factor)) on step(epoch)', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.05 }]);
     const scheduler = new ConstantLR(optimizer, { factor: 0.1, totalIters: 4 });
-    const lrs = run(optimizer, scheduler, 4, [5, 3, 4, 0]);
+    const { result: lrs } = captureWarnings(() => runSchedule(optimizer, scheduler, 4, [5, 3, 4, 0]));
     expectBits(lrs, [0.005000000000000001, 0.05, 0.005000000000000001, 0.05, 0.005000000000000001]);
   });
 
   it('divides by factor in the initial step when resuming one epoch before totalIters', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.07, initial_lr: 0.1 }]);
     const scheduler = new ConstantLR(optimizer, { factor: 0.7, totalIters: 4, lastEpoch: 3 });
-    expectBits(run(optimizer, scheduler, 2), [0.1, 0.1, 0.1]);
+    expectBits(runSchedule(optimizer, scheduler, 2), [0.1, 0.1, 0.1]);
   });
 
   it('rejects a factor outside [0, 1] with PyTorch\'s message', () => {

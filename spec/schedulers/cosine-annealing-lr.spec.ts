@@ -1,26 +1,13 @@
 import { expect } from 'chai';
 import { CosineAnnealingLR, InvalidArgumentError, InvalidStateError, VirtualOptimizer } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
+import { runSchedule } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
-
-/** Steps `steps` times (optimizer first) and returns the lr of group 0 after construction and each step. */
-function run(optimizer: VirtualOptimizer, scheduler: CosineAnnealingLR, steps: number, epochs?: number[]): number[] {
-  const lrs = [optimizer.paramGroups[0].lr];
-  captureWarnings(() => {
-    for (let i = 0; i < steps; i++) {
-      optimizer.step();
-      if (epochs === undefined) scheduler.step();
-      else scheduler.step(epochs[i]);
-      lrs.push(optimizer.paramGroups[0].lr);
-    }
-  });
-  return lrs;
-}
 
 describe('CosineAnnealingLR', () => {
   it('follows the chainable recursion past tMax, into the rising half and back down', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
-    const lrs = run(optimizer, new CosineAnnealingLR(optimizer, { tMax: 3, etaMin: 0.01 }), 13);
+    const lrs = runSchedule(optimizer, new CosineAnnealingLR(optimizer, { tMax: 3, etaMin: 0.01 }), 13);
     // PyTorch 2.13: CosineAnnealingLR(T_max=3, eta_min=0.01), lr 0.1, 13 steps
     expectBits(lrs, [
       0.1, 0.0775, 0.032500000000000015, 0.01, 0.0325, 0.07750000000000005, 0.10000000000000007, 0.07750000000000007,
@@ -30,7 +17,7 @@ describe('CosineAnnealingLR', () => {
 
   it('takes the rising-edge branch on every step when tMax is 1', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
-    const lrs = run(optimizer, new CosineAnnealingLR(optimizer, { tMax: 1 }), 5);
+    const lrs = runSchedule(optimizer, new CosineAnnealingLR(optimizer, { tMax: 1 }), 5);
     // PyTorch 2.13: (last_epoch - 1 - 1) % 2 == 0 on odd epochs adds (base_lr - eta_min) * (1 - cos(pi)) / 2
     expectBits(lrs, [0.1, 0, 0.1, 0, 0.1, 0]);
   });
@@ -42,7 +29,7 @@ describe('CosineAnnealingLR', () => {
     const { warnings } = captureWarnings(() => scheduler.step(4));
     expect(warnings.map((w) => w.message)).to.have.length(1);
     expect(warnings[0].message).to.match(/epoch parameter/);
-    const lrs = run(optimizer, scheduler, 4, [10, 3, 15, 0]);
+    const { result: lrs } = captureWarnings(() => runSchedule(optimizer, scheduler, 4, [10, 3, 15, 0]));
     // PyTorch 2.13: step(4), step(10), step(3), step(15) of T_max=10 from lr 0.1
     expectBits(lrs, [0.06545084971874737, 0, 0.07938926261462366, 0.04999999999999999, 0.1]);
   });
@@ -52,7 +39,7 @@ describe('CosineAnnealingLR', () => {
     const scheduler = new CosineAnnealingLR(optimizer, { tMax: 8, lastEpoch: 3 });
     expect(scheduler.lastEpoch).to.equal(4);
     // PyTorch 2.13: last_epoch=3 with initial_lr 0.1; the initial step keeps the group's lr 0.2
-    expectBits(run(optimizer, scheduler, 3), [0.2, 0.12346331352698206, 0.05857864376269051, 0.015224093497742654]);
+    expectBits(runSchedule(optimizer, scheduler, 3), [0.2, 0.12346331352698206, 0.05857864376269051, 0.015224093497742654]);
   });
 
   it('requires initial_lr in every group when resuming', () => {
@@ -82,7 +69,7 @@ describe('CosineAnnealingLR', () => {
   it("writes PyTorch's state dict keys and resumes exactly from them", () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }, { lr: 0.05 }]);
     const scheduler = new CosineAnnealingLR(optimizer, { tMax: 5 });
-    run(optimizer, scheduler, 3);
+    runSchedule(optimizer, scheduler, 3);
     const state = scheduler.stateDict();
     // PyTorch 2.13: state_dict() after 3 steps of T_max=5 on lrs [0.1, 0.05]
     expect(state).to.deep.equal({
@@ -101,7 +88,7 @@ describe('CosineAnnealingLR', () => {
     twin.paramGroups.forEach((group, i) => (group.lr = optimizer.paramGroups[i].lr));
     restored.loadStateDict(JSON.parse(JSON.stringify(state)));
     expect(restored.tMax).to.equal(5);
-    expectBits(run(twin, restored, 4), run(optimizer, scheduler, 4));
+    expectBits(runSchedule(twin, restored, 4), runSchedule(optimizer, scheduler, 4));
   });
 
   it('rejects an invalid state dict without changing anything', () => {

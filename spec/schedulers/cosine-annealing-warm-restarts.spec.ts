@@ -1,26 +1,15 @@
 import { expect } from 'chai';
 import { CosineAnnealingWarmRestarts, InvalidArgumentError, InvalidStateError, VirtualOptimizer } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
+import { runSchedule } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
-
-/** Steps `steps` times (optimizer first) and returns the lr of group 0 after construction and each step. */
-function run(optimizer: VirtualOptimizer, scheduler: CosineAnnealingWarmRestarts, steps: number, epochs?: number[]): number[] {
-  const lrs = [optimizer.paramGroups[0].lr];
-  for (let i = 0; i < steps; i++) {
-    optimizer.step();
-    if (epochs === undefined) scheduler.step();
-    else scheduler.step(epochs[i]);
-    lrs.push(optimizer.paramGroups[0].lr);
-  }
-  return lrs;
-}
 
 describe('CosineAnnealingWarmRestarts', () => {
   it('restarts after T_i epochs and multiplies T_i by tMult', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
     const scheduler = new CosineAnnealingWarmRestarts(optimizer, { t0: 2, tMult: 2 });
     // PyTorch 2.13: T_0=2, T_mult=2, lr 0.1, 14 steps (restarts at 2, 6, 14)
-    expectBits(run(optimizer, scheduler, 14), [
+    expectBits(runSchedule(optimizer, scheduler, 14), [
       0.1, 0.05, 0.1, 0.08535533905932738, 0.05, 0.014644660940672627, 0.1, 0.09619397662556434, 0.08535533905932738,
       0.0691341716182545, 0.05, 0.030865828381745515, 0.014644660940672627, 0.0038060233744356634, 0.1,
     ]);
@@ -31,7 +20,7 @@ describe('CosineAnnealingWarmRestarts', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
     const scheduler = new CosineAnnealingWarmRestarts(optimizer, { t0: 3, etaMin: 0.001 });
     const epochs = Array.from({ length: 13 }, (_, i) => (i + 1) / 4);
-    const { result: lrs, warnings } = captureWarnings(() => run(optimizer, scheduler, 13, epochs));
+    const { result: lrs, warnings } = captureWarnings(() => runSchedule(optimizer, scheduler, 13, epochs));
     expect(warnings).to.deep.equal([]);
     // PyTorch 2.13: T_0=3, eta_min=0.001, step(0.25), step(0.5), ..., step(3.25)
     expectBits(lrs, [
@@ -45,7 +34,7 @@ describe('CosineAnnealingWarmRestarts', () => {
   it('continues from step(epoch) with step(), as in the PyTorch docs', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
     const scheduler = new CosineAnnealingWarmRestarts(optimizer, { t0: 10, tMult: 2 });
-    run(optimizer, scheduler, 20);
+    runSchedule(optimizer, scheduler, 20);
     scheduler.step(26);
     // PyTorch 2.13: lr, last_epoch, T_cur, T_i after step(26), then after step()
     expectBits([optimizer.paramGroups[0].lr, scheduler.lastEpoch, scheduler.tCur, scheduler.tI], [0.009549150281252633, 26, 16, 20]);
@@ -56,7 +45,7 @@ describe('CosineAnnealingWarmRestarts', () => {
   it('keeps T_i when step(epoch) passes t0 with tMult 1 (PyTorch quirk)', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
     const scheduler = new CosineAnnealingWarmRestarts(optimizer, { t0: 4 });
-    run(optimizer, scheduler, 5);
+    runSchedule(optimizer, scheduler, 5);
     scheduler.step(9);
     // PyTorch 2.13: T_i, T_cur, last_epoch, lr
     expectBits([scheduler.tI, scheduler.tCur, scheduler.lastEpoch, optimizer.paramGroups[0].lr], [4, 1, 9, 0.08535533905932738]);
@@ -110,7 +99,7 @@ describe('CosineAnnealingWarmRestarts', () => {
   it('rejects a negative epoch without changing anything', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.02 }]);
     const scheduler = new CosineAnnealingWarmRestarts(optimizer, { t0: 2 });
-    run(optimizer, scheduler, 2);
+    runSchedule(optimizer, scheduler, 2);
     const before = scheduler.stateDict();
     expect(() => scheduler.step(-1)).to.throw(InvalidArgumentError, 'CosineAnnealingWarmRestarts: Expected non-negative epoch, but got -1');
     expect(() => scheduler.step(NaN)).to.throw(InvalidArgumentError, /finite/);
@@ -122,7 +111,7 @@ describe('CosineAnnealingWarmRestarts', () => {
   it("writes PyTorch's state dict keys (_step_count stays 0) and resumes exactly from them", () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
     const scheduler = new CosineAnnealingWarmRestarts(optimizer, { t0: 2, tMult: 2 });
-    run(optimizer, scheduler, 14);
+    runSchedule(optimizer, scheduler, 14);
     // PyTorch 2.13: state_dict() after 14 steps of T_0=2, T_mult=2
     expect(scheduler.stateDict()).to.deep.equal({
       __scheduler__: 'CosineAnnealingWarmRestarts',
@@ -143,7 +132,7 @@ describe('CosineAnnealingWarmRestarts', () => {
     const restored = new CosineAnnealingWarmRestarts(twin, { t0: 7 });
     restored.loadStateDict(JSON.parse(JSON.stringify(scheduler.stateDict())));
     expect([restored.t0, restored.tMult, restored.tCur, restored.tI]).to.deep.equal([2, 2, 3.5, 4]);
-    expectBits(run(twin, restored, 6).slice(1), run(optimizer, scheduler, 6).slice(1));
+    expectBits(runSchedule(twin, restored, 6).slice(1), runSchedule(optimizer, scheduler, 6).slice(1));
   });
 
   it('rejects an invalid state dict without changing anything', () => {

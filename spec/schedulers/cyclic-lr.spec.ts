@@ -1,32 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { CyclicLR, InvalidArgumentError, InvalidStateError, PythonArithmeticError, VirtualOptimizer, type ParamGroup } from '../../lib';
+import { CyclicLR, InvalidArgumentError, InvalidStateError, PythonArithmeticError, VirtualOptimizer } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
+import { runScheduleWithMomentum } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
-
-function momentumOf(group: ParamGroup): number {
-  return 'betas' in group ? (group.betas as number[])[0] : (group.momentum as number);
-}
-
-/** Steps `steps` times (optimizer first); returns group 0's lr and momentum after construction and each step. */
-function run(optimizer: VirtualOptimizer, scheduler: CyclicLR, steps: number): { lrs: number[]; momentums: number[] } {
-  const group = optimizer.paramGroups[0];
-  const lrs = [group.lr];
-  const momentums = [momentumOf(group)];
-  for (let i = 0; i < steps; i++) {
-    optimizer.step();
-    scheduler.step();
-    lrs.push(group.lr);
-    momentums.push(momentumOf(group));
-  }
-  return { lrs, momentums };
-}
 
 describe('CyclicLR', () => {
   it('cycles lr up and down and momentum inversely (triangular, asymmetric steps)', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.3, momentum: 0.99 }]);
     const scheduler = new CyclicLR(optimizer, { baseLr: 0.125, maxLr: 0.5, stepSizeUp: 3, stepSizeDown: 2 });
-    const { lrs, momentums } = run(optimizer, scheduler, 12);
+    const { lrs, momentums } = runScheduleWithMomentum(optimizer, scheduler, 12);
     // PyTorch 2.13: SGD(momentum=0.99), CyclicLR(base_lr=0.125, max_lr=0.5, step_size_up=3, step_size_down=2)
     expectBits(lrs, [
       0.125, 0.24999999999999997, 0.37499999999999994, 0.4999999999999999, 0.31249999999999994, 0.125, 0.2500000000000001,
@@ -41,7 +24,7 @@ describe('CyclicLR', () => {
   it('halves the amplitude every cycle in triangular2 mode', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.3, momentum: 0.99 }]);
     const scheduler = new CyclicLR(optimizer, { baseLr: 0.01, maxLr: 0.1, mode: 'triangular2', stepSizeUp: 2 });
-    const { lrs, momentums } = run(optimizer, scheduler, 12);
+    const { lrs, momentums } = runScheduleWithMomentum(optimizer, scheduler, 12);
     // PyTorch 2.13: mode='triangular2', step_size_up=2
     expectBits(lrs, [0.01, 0.05500000000000001, 0.1, 0.05500000000000001, 0.01, 0.0325, 0.05500000000000001, 0.0325, 0.01, 0.02125, 0.0325, 0.02125, 0.01]);
     expectBits(momentums, [0.9, 0.8500000000000001, 0.8, 0.8500000000000001, 0.9, 0.875, 0.8500000000000001, 0.875, 0.9, 0.8875000000000001, 0.875, 0.8875000000000001, 0.9]);
@@ -50,7 +33,7 @@ describe('CyclicLR', () => {
   it('scales the amplitude by gamma ** iteration in exp_range mode', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.3, momentum: 0.99 }]);
     const scheduler = new CyclicLR(optimizer, { baseLr: 0.05, maxLr: 0.5, mode: 'exp_range', gamma: 0.9, stepSizeUp: 2 });
-    const { lrs } = run(optimizer, scheduler, 10);
+    const { lrs } = runScheduleWithMomentum(optimizer, scheduler, 10);
     // PyTorch 2.13: mode='exp_range', gamma=0.9, step_size_up=2
     expectBits(lrs, [
       0.05, 0.2525, 0.41450000000000004, 0.21402500000000002, 0.05, 0.18286025, 0.28914845000000006, 0.15761680250000004, 0.05,
@@ -68,13 +51,13 @@ describe('CyclicLR', () => {
     };
     const cycleScheduler = new CyclicLR(byCycle, { baseLr: 0.1, maxLr: 0.4, scaleFn: halving, stepSizeUp: 2 });
     // PyTorch 2.13: scale_fn=lambda x: 0.5 ** (x - 1), scale_mode='cycle' (the default)
-    expectBits(run(byCycle, cycleScheduler, 8).lrs, [0.1, 0.25, 0.4, 0.25, 0.1, 0.17500000000000002, 0.25, 0.17500000000000002, 0.1]);
+    expectBits(runScheduleWithMomentum(byCycle, cycleScheduler, 8).lrs, [0.1, 0.25, 0.4, 0.25, 0.1, 0.17500000000000002, 0.25, 0.17500000000000002, 0.1]);
     // once for the lr and once for the momentum of the one group, every step
     expect(seen.slice(0, 6)).to.deep.equal([1, 1, 1, 1, 1, 1]);
     const byIteration = new VirtualOptimizer([{ lr: 0.3, momentum: 0.99 }]);
     const iterationScheduler = new CyclicLR(byIteration, { baseLr: 0.1, maxLr: 0.4, scaleFn: (x) => 0.5 ** (x - 1), scaleMode: 'iterations', stepSizeUp: 2 });
     // PyTorch 2.13: the same with scale_mode='iterations'
-    expectBits(run(byIteration, iterationScheduler, 8).lrs, [0.1, 0.25, 0.25, 0.1375, 0.1, 0.109375, 0.109375, 0.10234375000000001, 0.1]);
+    expectBits(runScheduleWithMomentum(byIteration, iterationScheduler, 8).lrs, [0.1, 0.25, 0.25, 0.1375, 0.1, 0.109375, 0.109375, 0.10234375000000001, 0.1]);
   });
 
   it('writes baseLr, momentum, max_momentum and base_momentum into the groups at construction', () => {
@@ -88,7 +71,7 @@ describe('CyclicLR', () => {
   it("uses the groups' initial_lr in the initial step when resuming, baseLr afterwards (PyTorch quirk)", () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.4, momentum: 0.99, initial_lr: 0.15 }]);
     const scheduler = new CyclicLR(optimizer, { baseLr: 0.1, maxLr: 0.4, stepSizeUp: 3, lastEpoch: 5 });
-    const { lrs, momentums } = run(optimizer, scheduler, 4);
+    const { lrs, momentums } = runScheduleWithMomentum(optimizer, scheduler, 4);
     // PyTorch 2.13: last_epoch=5 with initial_lr 0.15 (the group's lr is not overwritten by base_lr)
     expectBits(lrs, [0.15, 0.20000000000000018, 0.2999999999999998, 0.4, 0.2999999999999998]);
     expectBits(momentums, [0.9, 0.8666666666666666, 0.8333333333333335, 0.8, 0.8333333333333335]);
@@ -99,7 +82,7 @@ describe('CyclicLR', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.4, betas: [0.99, 0.995] }]);
     const scheduler = new CyclicLR(optimizer, { baseLr: 0.001, maxLr: 0.01, stepSizeUp: 2 });
     expect(scheduler.useBeta1).to.equal(true);
-    const { lrs, momentums } = run(optimizer, scheduler, 5);
+    const { lrs, momentums } = runScheduleWithMomentum(optimizer, scheduler, 5);
     // PyTorch 2.13: Adam(betas=(0.99, 0.995)), CyclicLR(base_lr=0.001, max_lr=0.01, step_size_up=2)
     expectBits(lrs, [0.001, 0.0055000000000000005, 0.010000000000000002, 0.0055000000000000005, 0.001, 0.0055000000000000005]);
     expectBits(momentums, [0.9, 0.8500000000000001, 0.8, 0.8500000000000001, 0.9, 0.8500000000000001]);
@@ -109,7 +92,7 @@ describe('CyclicLR', () => {
   it("moves momentum also when getLr() is called outside step(), with PyTorch's warning", () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.3, momentum: 0.99 }]);
     const scheduler = new CyclicLR(optimizer, { baseLr: 0.1, maxLr: 0.4, stepSizeUp: 2 });
-    run(optimizer, scheduler, 1);
+    runScheduleWithMomentum(optimizer, scheduler, 1);
     optimizer.paramGroups[0].momentum = 0.5;
     const { result, warnings } = captureWarnings(() => scheduler.getLr().slice());
     expect(warnings).to.have.length(1);
@@ -174,7 +157,7 @@ describe('CyclicLR', () => {
   it("writes PyTorch's state dict keys and re-derives the built-in scale function on load", () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.3, momentum: 0.99 }]);
     const scheduler = new CyclicLR(optimizer, { baseLr: 0.05, maxLr: 0.5, mode: 'exp_range', gamma: 0.9, stepSizeUp: 2 });
-    run(optimizer, scheduler, 10);
+    runScheduleWithMomentum(optimizer, scheduler, 10);
     // PyTorch 2.13: state_dict() after 10 steps (_scale_fn_ref is not stored)
     expect(scheduler.stateDict()).to.deep.equal({
       __scheduler__: 'CyclicLR',
@@ -200,7 +183,7 @@ describe('CyclicLR', () => {
     const restored = new CyclicLR(twin, { baseLr: 0.01, maxLr: 0.1, mode: 'triangular', stepSizeUp: 7 });
     restored.loadStateDict(JSON.parse(JSON.stringify(scheduler.stateDict())));
     expect([restored.mode, restored.scaleMode, restored.scaleFn(2)]).to.deep.equal(['exp_range', 'iterations', 0.81]);
-    expectBits(run(twin, restored, 5).lrs.slice(1), run(optimizer, scheduler, 5).lrs.slice(1));
+    expectBits(runScheduleWithMomentum(twin, restored, 5).lrs.slice(1), runScheduleWithMomentum(optimizer, scheduler, 5).lrs.slice(1));
   });
 
   it('keeps its live custom scaleFn on load', () => {

@@ -1,19 +1,8 @@
 import { expect } from 'chai';
 import { InvalidArgumentError, InvalidStateError, LambdaLR, VirtualOptimizer } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
+import { runScheduleAllGroups } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
-
-/** The groups' lrs after construction and after each of `steps` steps (`step(epochs[i])` when given). */
-function run(optimizer: VirtualOptimizer, scheduler: LambdaLR, steps: number, epochs?: number[]): number[][] {
-  const lrs = [optimizer.paramGroups.map((g) => g.lr)];
-  for (let i = 0; i < steps; i++) {
-    optimizer.step();
-    if (epochs === undefined) scheduler.step();
-    else captureWarnings(() => scheduler.step(epochs[i]));
-    lrs.push(optimizer.paramGroups.map((g) => g.lr));
-  }
-  return lrs;
-}
 
 const halving = (epoch: number): number => 0.5 ** epoch;
 
@@ -21,14 +10,14 @@ describe('LambdaLR', () => {
   // Expected values below come from PyTorch 2.13 (torch.optim.lr_scheduler.LambdaLR).
   it('sets each lr to initial_lr times the lambda of the epoch', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
-    const lrs = run(optimizer, new LambdaLR(optimizer, { lrLambda: halving }), 5);
+    const lrs = runScheduleAllGroups(optimizer, new LambdaLR(optimizer, { lrLambda: halving }), 5);
     expectBits(lrs.flat(), [0.1, 0.05, 0.025, 0.0125, 0.00625, 0.003125]);
   });
 
   it('takes one lambda per param group', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }, { lr: 0.2 }]);
     const scheduler = new LambdaLR(optimizer, { lrLambda: [halving, (epoch) => Math.floor(epoch / 2)] });
-    const lrs = run(optimizer, scheduler, 5);
+    const lrs = runScheduleAllGroups(optimizer, scheduler, 5);
     expectBits(lrs.map((row) => row[0]), [0.1, 0.05, 0.025, 0.0125, 0.00625, 0.003125], 'group 0');
     expectBits(lrs.map((row) => row[1]), [0, 0, 0.2, 0.2, 0.4, 0.4], 'group 1');
   });
@@ -37,7 +26,7 @@ describe('LambdaLR', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
     const seen: number[] = [];
     const scheduler = new LambdaLR(optimizer, { lrLambda: (epoch) => (seen.push(epoch), epoch + 1) });
-    const lrs = run(optimizer, scheduler, 3, [3, 1, 2.5]);
+    const { result: lrs } = captureWarnings(() => runScheduleAllGroups(optimizer, scheduler, 3, [3, 1, 2.5]));
     expect(seen).to.deep.equal([0, 3, 1, 2.5]);
     expectBits(lrs.flat(), [0.1, 0.4, 0.2, 0.35000000000000003]);
   });
@@ -46,7 +35,7 @@ describe('LambdaLR', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1, initial_lr: 0.4 }]);
     const scheduler = new LambdaLR(optimizer, { lrLambda: halving, lastEpoch: 4 });
     expect(scheduler.lastEpoch).to.equal(5);
-    expectBits(run(optimizer, scheduler, 2).flat(), [0.0125, 0.00625, 0.003125]);
+    expectBits(runScheduleAllGroups(optimizer, scheduler, 2).flat(), [0.0125, 0.00625, 0.003125]);
   });
 
   it('rejects a list of lambdas whose length differs from the group count, with PyTorch\'s message', () => {

@@ -1,26 +1,15 @@
 import { expect } from 'chai';
 import { InvalidArgumentError, InvalidStateError, LinearLR, PythonArithmeticError, VirtualOptimizer } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
+import { runSchedule } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
-
-/** The first group's lr after construction and after each of `steps` steps (`step(epochs[i])` when given). */
-function run(optimizer: VirtualOptimizer, scheduler: LinearLR, steps: number, epochs?: number[]): number[] {
-  const lrs = [optimizer.paramGroups[0].lr];
-  for (let i = 0; i < steps; i++) {
-    optimizer.step();
-    if (epochs === undefined) scheduler.step();
-    else captureWarnings(() => scheduler.step(epochs[i]));
-    lrs.push(optimizer.paramGroups[0].lr);
-  }
-  return lrs;
-}
 
 describe('LinearLR', () => {
   // Expected values below come from PyTorch 2.13 (torch.optim.lr_scheduler.LinearLR).
   it('moves the factor linearly in PyTorch\'s chainable operation order (its rounding included)', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.05 }]);
     const scheduler = new LinearLR(optimizer, { startFactor: 0.1, endFactor: 0.9, totalIters: 10 });
-    expectBits(run(optimizer, scheduler, 12), [
+    expectBits(runSchedule(optimizer, scheduler, 12), [
       0.005000000000000001, 0.009000000000000003, 0.013000000000000005, 0.017000000000000005, 0.021000000000000008,
       0.02500000000000001, 0.02900000000000001, 0.03300000000000001, 0.037000000000000005, 0.04100000000000001,
       0.04500000000000001, 0.04500000000000001, 0.04500000000000001,
@@ -30,7 +19,8 @@ describe('LinearLR', () => {
   it('uses base_lr * (start + (end - start) * min(totalIters, epoch) / totalIters) on step(epoch)', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.05 }]);
     const scheduler = new LinearLR(optimizer, { startFactor: 0.1, endFactor: 0.9, totalIters: 10 });
-    expectBits(run(optimizer, scheduler, 4, [3, 7, 12, 1]), [0.005000000000000001, 0.017000000000000005, 0.033, 0.045000000000000005, 0.009]);
+    const { result: lrs } = captureWarnings(() => runSchedule(optimizer, scheduler, 4, [3, 7, 12, 1]));
+    expectBits(lrs, [0.005000000000000001, 0.017000000000000005, 0.033, 0.045000000000000005, 0.009]);
   });
 
   it('defaults to 1/3 -> 1 over 5 epochs', () => {
@@ -41,7 +31,7 @@ describe('LinearLR', () => {
   it('accepts totalIters 0: chainable steps keep lr * startFactor, step(epoch) raises ZeroDivisionError as in PyTorch', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.08 }]);
     const scheduler = new LinearLR(optimizer, { startFactor: 0.25, totalIters: 0 });
-    expectBits(run(optimizer, scheduler, 3), [0.02, 0.02, 0.02, 0.02]);
+    expectBits(runSchedule(optimizer, scheduler, 3), [0.02, 0.02, 0.02, 0.02]);
     const { result: error } = captureWarnings(() => {
       try {
         scheduler.step(2);

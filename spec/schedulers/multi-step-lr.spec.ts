@@ -1,47 +1,37 @@
 import { expect } from 'chai';
 import { InvalidArgumentError, InvalidStateError, MultiStepLR, VirtualOptimizer, type JsonValue } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
+import { runSchedule } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
 
-/** The first group's lr after construction and after each of `steps` steps (`step(epochs[i])` when given). */
-function run(scheduler: MultiStepLR, optimizer: VirtualOptimizer, steps: number, epochs?: number[]): number[] {
-  const lrs = [optimizer.paramGroups[0].lr];
-  for (let i = 0; i < steps; i++) {
-    optimizer.step();
-    if (epochs === undefined) scheduler.step();
-    else captureWarnings(() => scheduler.step(epochs[i]));
-    lrs.push(optimizer.paramGroups[0].lr);
-  }
-  return lrs;
-}
-
-function make(milestones: number[], gamma = 0.5): [MultiStepLR, VirtualOptimizer] {
+function make(milestones: number[], gamma = 0.5): [VirtualOptimizer, MultiStepLR] {
   const optimizer = new VirtualOptimizer([{ lr: 1 }]);
-  return [new MultiStepLR(optimizer, { milestones, gamma }), optimizer];
+  return [optimizer, new MultiStepLR(optimizer, { milestones, gamma })];
 }
 
 describe('MultiStepLR', () => {
   // Expected values below come from PyTorch 2.13 (torch.optim.lr_scheduler.MultiStepLR).
   it('decays by gamma when the epoch reaches each milestone', () => {
-    expectBits(run(...make([2, 5]), 6), [1, 1, 0.5, 0.5, 0.5, 0.25, 0.25]);
+    expectBits(runSchedule(...make([2, 5]), 6), [1, 1, 0.5, 0.5, 0.5, 0.25, 0.25]);
   });
 
   it('applies gamma once per listing of a repeated milestone, in any order', () => {
     // milestones [3, 3, 1]: epoch 1 decays by 0.5, epoch 3 by 0.5 ** 2
-    expectBits(run(...make([3, 3, 1]), 4), [1, 0.5, 0.5, 0.125, 0.125]);
+    expectBits(runSchedule(...make([3, 3, 1]), 4), [1, 0.5, 0.5, 0.125, 0.125]);
   });
 
   it('decays at construction when 0 is a milestone', () => {
-    expectBits(run(...make([0, 2]), 3), [0.5, 0.5, 0.25, 0.25]);
+    expectBits(runSchedule(...make([0, 2]), 3), [0.5, 0.5, 0.25, 0.25]);
   });
 
   it('uses base_lr * gamma ** bisect_right(sorted milestones, epoch) on step(epoch)', () => {
-    const [scheduler, optimizer] = make([3, 3, 1]);
-    expectBits(run(scheduler, optimizer, 5, [4, 2, 0, 3, 7]), [1, 0.125, 0.5, 1, 0.125, 0.125]);
+    const [optimizer, scheduler] = make([3, 3, 1]);
+    const { result: lrs } = captureWarnings(() => runSchedule(optimizer, scheduler, 5, [4, 2, 0, 3, 7]));
+    expectBits(lrs, [1, 0.125, 0.5, 1, 0.125, 0.125]);
   });
 
   it('keeps the milestones as a multiset and saves them as { milestone: count }', () => {
-    const [scheduler] = make([6, 3, 3]);
+    const [, scheduler] = make([6, 3, 3]);
     expect([...scheduler.milestones]).to.deep.equal([[6, 1], [3, 2]]);
     const state = scheduler.stateDict();
     expect(state.milestones).to.deep.equal({ 3: 2, 6: 1 });
@@ -49,17 +39,17 @@ describe('MultiStepLR', () => {
   });
 
   it('loads milestones from PyTorch\'s recorded Counter shape and continues with them', () => {
-    const [scheduler, optimizer] = make([10]);
+    const [optimizer, scheduler] = make([10]);
     scheduler.loadStateDict({ ...scheduler.stateDict(), milestones: { '1': 1, '3': 2 }, gamma: 0.25 });
     expect([...scheduler.milestones]).to.deep.equal([[1, 1], [3, 2]]);
     // chainable: epoch 1 * 0.25, epoch 3 * 0.25 ** 2; then the closed form: 0.25 ** bisect_right([1, 3, 3], 3)
-    expectBits(run(scheduler, optimizer, 3), [1, 0.25, 0.25, 0.015625]);
+    expectBits(runSchedule(optimizer, scheduler, 3), [1, 0.25, 0.25, 0.015625]);
     captureWarnings(() => scheduler.step(3));
     expectBits(scheduler.getLastLr(), [0.015625]);
   });
 
   it('rejects milestones that are not a { milestone: count } object when loading, changing nothing', () => {
-    const [scheduler] = make([2]);
+    const [, scheduler] = make([2]);
     const state = scheduler.stateDict();
     const invalid: JsonValue[] = [[2], { two: 1 }, { 2: 0 }, { 2: 1.5 }, { nan: 1 }, { 2: 1, '2.0': 1 }];
     for (const milestones of invalid) {
@@ -82,6 +72,6 @@ describe('MultiStepLR', () => {
   });
 
   it('accepts empty milestones (the lr never changes)', () => {
-    expectBits(run(...make([]), 3), [1, 1, 1, 1]);
+    expectBits(runSchedule(...make([]), 3), [1, 1, 1, 1]);
   });
 });

@@ -1,32 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { InvalidArgumentError, InvalidStateError, OneCycleLR, PythonArithmeticError, VirtualOptimizer, type ParamGroup } from '../../lib';
+import { InvalidArgumentError, InvalidStateError, OneCycleLR, PythonArithmeticError, VirtualOptimizer } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
+import { runScheduleWithMomentum } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
-
-function momentumOf(group: ParamGroup): number {
-  return 'betas' in group ? (group.betas as number[])[0] : (group.momentum as number);
-}
-
-/** Steps `steps` times (optimizer first); returns group 0's lr and momentum after construction and each step. */
-function run(optimizer: VirtualOptimizer, scheduler: OneCycleLR, steps: number): { lrs: number[]; momentums: number[] } {
-  const group = optimizer.paramGroups[0];
-  const lrs = [group.lr];
-  const momentums = [momentumOf(group)];
-  for (let i = 0; i < steps; i++) {
-    optimizer.step();
-    scheduler.step();
-    lrs.push(group.lr);
-    momentums.push(momentumOf(group));
-  }
-  return { lrs, momentums };
-}
 
 describe('OneCycleLR', () => {
   it('rises to maxLr and cosine-anneals to the final lr, cycling momentum inversely', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.3, momentum: 0.99 }]);
     const scheduler = new OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 10 });
-    const { lrs, momentums } = run(optimizer, scheduler, 10);
+    const { lrs, momentums } = runScheduleWithMomentum(optimizer, scheduler, 10);
     // PyTorch 2.13: SGD(momentum=0.99), OneCycleLR(max_lr=0.1, total_steps=10), 10 steps
     expectBits(lrs, [
       0.0040000000000000036, 0.052000000000000005, 0.1, 0.09504846320134738, 0.0811745653949763, 0.06112620219362893,
@@ -43,7 +26,7 @@ describe('OneCycleLR', () => {
     const scheduler = new OneCycleLR(optimizer, {
       maxLr: 0.01, totalSteps: 12, annealStrategy: 'linear', threePhase: true, divFactor: 10, finalDivFactor: 100, baseMomentum: 0.8, maxMomentum: 0.9,
     });
-    const { lrs, momentums } = run(optimizer, scheduler, 12);
+    const { lrs, momentums } = runScheduleWithMomentum(optimizer, scheduler, 12);
     // PyTorch 2.13: anneal_strategy='linear', three_phase=True, div_factor=10.0, final_div_factor=100.0,
     // base_momentum=0.8, max_momentum=0.9 (step 12 extrapolates below the final lr, as in PyTorch)
     expectBits(lrs, [
@@ -61,13 +44,13 @@ describe('OneCycleLR', () => {
     const scheduler = new OneCycleLR(optimizer, { maxLr: 0.1, epochs: 2, stepsPerEpoch: 3, pctStart: 0.5 });
     expect(scheduler.totalSteps).to.equal(6);
     // PyTorch 2.13: max_lr=0.1, epochs=2, steps_per_epoch=3, pct_start=0.5
-    expectBits(run(optimizer, scheduler, 6).lrs, [0.0040000000000000036, 0.052000000000000005, 0.1, 0.0750001, 0.025000300000000013, 4e-7, 0.025000299999999982]);
+    expectBits(runScheduleWithMomentum(optimizer, scheduler, 6).lrs, [0.0040000000000000036, 0.052000000000000005, 0.1, 0.0750001, 0.025000300000000013, 4e-7, 0.025000299999999982]);
   });
 
   it("cycles Adam's beta1", () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.4, betas: [0.99, 0.995] }]);
     const scheduler = new OneCycleLR(optimizer, { maxLr: 0.01, totalSteps: 6 });
-    const { lrs, momentums } = run(optimizer, scheduler, 6);
+    const { lrs, momentums } = runScheduleWithMomentum(optimizer, scheduler, 6);
     // PyTorch 2.13: Adam(betas=(0.99, 0.995)), OneCycleLR(max_lr=0.01, total_steps=6)
     expectBits(lrs, [0.0003999999999999993, 0.009944154354509118, 0.00811745653949763, 0.00462637102666975, 0.001334775301888306, 4e-8, 0.0013347753018883054]);
     expectBits(momentums, [0.95, 0.8505584586887436, 0.8688255099070633, 0.9037365046793212, 0.9366525935914912, 0.95, 0.9366525935914912]);
@@ -87,7 +70,7 @@ describe('OneCycleLR', () => {
   it("throws PyTorch's ValueError when stepped past totalSteps", () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.01, momentum: 0.8 }]);
     const scheduler = new OneCycleLR(optimizer, { maxLr: 0.25, totalSteps: 5 });
-    run(optimizer, scheduler, 5);
+    runScheduleWithMomentum(optimizer, scheduler, 5);
     expect(() => scheduler.step()).to.throw(InvalidArgumentError, 'OneCycleLR: Tried to step 6 times. The specified number of total steps is 5');
     expect(scheduler.lastEpoch).to.equal(6);
   });
@@ -95,7 +78,7 @@ describe('OneCycleLR', () => {
   it("raises Python's ZeroDivisionError at the last step when pctStart is 1 (PyTorch does)", () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.4, momentum: 0.8 }]);
     const scheduler = new OneCycleLR(optimizer, { maxLr: 0.4, pctStart: 1.0, totalSteps: 8 });
-    const { lrs } = run(optimizer, scheduler, 7);
+    const { lrs } = runScheduleWithMomentum(optimizer, scheduler, 7);
     expect(lrs[7]).to.equal(0.4);
     expect(() => scheduler.step()).to.throw(PythonArithmeticError, /float division by zero/);
   });
@@ -106,7 +89,7 @@ describe('OneCycleLR', () => {
     ]);
     const scheduler = new OneCycleLR(resumed, { maxLr: 0.5, totalSteps: 10, lastEpoch: 4 });
     // PyTorch 2.13: OneCycleLR-resume-001 (the group keys, not the arguments, decide)
-    expectBits(run(resumed, scheduler, 2).lrs, [0.06112620219362893, 0.03887419780637107, 0.0188258346050237]);
+    expectBits(runScheduleWithMomentum(resumed, scheduler, 2).lrs, [0.06112620219362893, 0.03887419780637107, 0.0188258346050237]);
     const incomplete = new VirtualOptimizer([{ lr: 0.02, momentum: 0.8, initial_lr: 0.004 }]);
     let thrown: unknown;
     try {
@@ -172,7 +155,7 @@ describe('OneCycleLR', () => {
   it('leaves momentum alone with cycleMomentum false', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.3, momentum: 0.7 }]);
     const scheduler = new OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 10, cycleMomentum: false });
-    run(optimizer, scheduler, 3);
+    runScheduleWithMomentum(optimizer, scheduler, 3);
     expect(optimizer.paramGroups[0].momentum).to.equal(0.7);
     expect(optimizer.paramGroups[0]).to.not.have.property('max_momentum');
     expect(scheduler.stateDict()).to.not.have.property('use_beta1');
@@ -181,7 +164,7 @@ describe('OneCycleLR', () => {
   it("writes PyTorch's state dict keys (the phase table) and resumes exactly from them", () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.3, momentum: 0.99 }]);
     const scheduler = new OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 10 });
-    run(optimizer, scheduler, 10);
+    runScheduleWithMomentum(optimizer, scheduler, 10);
     // PyTorch 2.13: state_dict() after 10 steps of max_lr=0.1, total_steps=10
     expect(scheduler.stateDict()).to.deep.equal({
       __scheduler__: 'OneCycleLR',
@@ -203,12 +186,12 @@ describe('OneCycleLR', () => {
 
     const source = new VirtualOptimizer([{ lr: 0.3, momentum: 0.99 }]);
     const original = new OneCycleLR(source, { maxLr: 0.2, totalSteps: 12, threePhase: true, annealStrategy: 'linear' });
-    run(source, original, 4);
+    runScheduleWithMomentum(source, original, 4);
     const twin = new VirtualOptimizer([{ lr: 0.3, momentum: 0.99 }]);
     const restored = new OneCycleLR(twin, { maxLr: 0.2, totalSteps: 5 });
     restored.loadStateDict(JSON.parse(JSON.stringify(original.stateDict())));
     expect([restored.totalSteps, restored.annealFuncType, restored.schedulePhases.length]).to.deep.equal([12, 'linear', 3]);
-    expectBits(run(twin, restored, 8).lrs.slice(1), run(source, original, 8).lrs.slice(1));
+    expectBits(runScheduleWithMomentum(twin, restored, 8).lrs.slice(1), runScheduleWithMomentum(source, original, 8).lrs.slice(1));
   });
 
   it('rejects an invalid state dict without changing anything', () => {

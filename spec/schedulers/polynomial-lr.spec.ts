@@ -1,37 +1,26 @@
 import { expect } from 'chai';
 import { InvalidArgumentError, InvalidStateError, PolynomialLR, PythonArithmeticError, VirtualOptimizer } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
+import { runSchedule } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
-
-/** The first group's lr after construction and after each of `steps` steps (`step(epochs[i])` when given). */
-function run(optimizer: VirtualOptimizer, scheduler: PolynomialLR, steps: number, epochs?: number[]): number[] {
-  const lrs = [optimizer.paramGroups[0].lr];
-  for (let i = 0; i < steps; i++) {
-    optimizer.step();
-    if (epochs === undefined) scheduler.step();
-    else captureWarnings(() => scheduler.step(epochs[i]));
-    lrs.push(optimizer.paramGroups[0].lr);
-  }
-  return lrs;
-}
 
 describe('PolynomialLR', () => {
   // Expected values below come from PyTorch 2.13 (torch.optim.lr_scheduler.PolynomialLR).
   it('decays linearly to 0 over totalIters with power 1 (PyTorch\'s chainable rounding)', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
-    const lrs = run(optimizer, new PolynomialLR(optimizer, { totalIters: 4, power: 1 }), 6);
+    const lrs = runSchedule(optimizer, new PolynomialLR(optimizer, { totalIters: 4, power: 1 }), 6);
     expectBits(lrs, [0.1, 0.07500000000000001, 0.05, 0.025, 0, 0, 0]);
   });
 
   it('decays along (1 - epoch / totalIters) ** power', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
-    const lrs = run(optimizer, new PolynomialLR(optimizer, { totalIters: 4, power: 2 }), 5);
+    const lrs = runSchedule(optimizer, new PolynomialLR(optimizer, { totalIters: 4, power: 2 }), 5);
     expectBits(lrs, [0.1, 0.05625, 0.024999999999999998, 0.0062499999999999995, 0, 0]);
   });
 
   it('uses base_lr * (1 - min(totalIters, epoch) / totalIters) ** power on step(epoch)', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
-    const lrs = run(optimizer, new PolynomialLR(optimizer, { totalIters: 4, power: 2 }), 3, [3, 1, 6]);
+    const { result: lrs } = captureWarnings(() => runSchedule(optimizer, new PolynomialLR(optimizer, { totalIters: 4, power: 2 }), 3, [3, 1, 6]));
     expectBits(lrs, [0.1, 0.00625, 0.05625, 0]);
   });
 
@@ -50,7 +39,7 @@ describe('PolynomialLR', () => {
   it('accepts totalIters 0 as PyTorch does: the lr stays, the closed form raises ZeroDivisionError', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
     const scheduler = new PolynomialLR(optimizer, { totalIters: 0 });
-    expectBits(run(optimizer, scheduler, 3), [0.1, 0.1, 0.1, 0.1]);
+    expectBits(runSchedule(optimizer, scheduler, 3), [0.1, 0.1, 0.1, 0.1]);
     captureWarnings(() => expect(() => scheduler.step(1)).to.throw(PythonArithmeticError, 'division by zero').with.property('pythonType', 'ZeroDivisionError'));
     // as in PyTorch, getLr() at lastEpoch 0 divides by totalIters too
     const fresh = new PolynomialLR(new VirtualOptimizer([{ lr: 0.1 }]), { totalIters: 0 });

@@ -7,36 +7,15 @@ import {
   InvalidArgumentError,
   InvalidStateError,
   LinearLR,
-  LRScheduler,
-  LRSchedulerError,
   ReduceLROnPlateau,
   SequentialLR,
   StepLR,
   VirtualOptimizer,
 } from '../../lib';
+import { thrown } from '../helpers/errors';
 import { expectBits } from '../helpers/expect-bits';
+import { runSchedule, runScheduleAllGroups } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
-
-/** Steps `scheduler` `steps` times after optimizer steps; returns every group's lr from construction on, flattened. */
-function run(optimizer: VirtualOptimizer, scheduler: LRScheduler, steps: number): number[] {
-  const lrs = optimizer.paramGroups.map((group) => group.lr);
-  for (let i = 0; i < steps; i++) {
-    optimizer.step();
-    scheduler.step();
-    lrs.push(...optimizer.paramGroups.map((group) => group.lr));
-  }
-  return lrs;
-}
-
-function thrown(fn: () => unknown): LRSchedulerError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(LRSchedulerError);
-    return error as LRSchedulerError;
-  }
-  return expect.fail('expected an error') as never;
-}
 
 // Expected values below come from PyTorch 2.13 (torch.optim.lr_scheduler, CPython 3.11).
 describe('SequentialLR', () => {
@@ -45,7 +24,7 @@ describe('SequentialLR', () => {
     const constant = new ConstantLR(optimizer, { factor: 0.1, totalIters: 2 });
     const exponential = new ExponentialLR(optimizer, { gamma: 0.9 });
     const scheduler = new SequentialLR(optimizer, { schedulers: [constant, exponential], milestones: [2] });
-    expectBits(run(optimizer, scheduler, 4), [0.1, 0.1, 1.0, 0.9, 0.81]);
+    expectBits(runSchedule(optimizer, scheduler, 4), [0.1, 0.1, 1.0, 0.9, 0.81]);
     expect(scheduler.lastEpoch).to.equal(4);
     expectBits(scheduler.getLastLr(), [0.81]);
     expect(constant.lastEpoch).to.equal(1);
@@ -59,7 +38,7 @@ describe('SequentialLR', () => {
     const scheduler = new SequentialLR(optimizer, { schedulers: [linear, exponential], milestones: [3] });
     expect(exponential.lastEpoch).to.equal(-1);
     expect(linear.lastEpoch).to.equal(0);
-    expectBits(run(optimizer, scheduler, 6), [
+    expectBits(runScheduleAllGroups(optimizer, scheduler, 6).flat(), [
       0.025, 0.0025, 0.05, 0.005, 0.07500000000000001, 0.0075, 0.1, 0.01, 0.05, 0.005, 0.025, 0.0025, 0.0125, 0.00125,
     ]);
   });
@@ -70,7 +49,7 @@ describe('SequentialLR', () => {
     const b = new ExponentialLR(optimizer, { gamma: 0.5 });
     const c = new StepLR(optimizer, { stepSize: 1, gamma: 0.9 });
     const scheduler = new SequentialLR(optimizer, { schedulers: [a, b, c], milestones: [3, 3] });
-    expectBits(run(optimizer, scheduler, 6), [0.25, 0.25, 0.25, 0.5, 0.45, 0.405, 0.36450000000000005]);
+    expectBits(runSchedule(optimizer, scheduler, 6), [0.25, 0.25, 0.25, 0.5, 0.45, 0.405, 0.36450000000000005]);
   });
 
   it('bisects unsorted milestones exactly as Python bisect_right does', () => {
@@ -79,7 +58,7 @@ describe('SequentialLR', () => {
     const b = new ExponentialLR(optimizer, { gamma: 0.8 });
     const c = new StepLR(optimizer, { stepSize: 1, gamma: 0.9 });
     const scheduler = new SequentialLR(optimizer, { schedulers: [a, b, c], milestones: [4, 2] });
-    expectBits(run(optimizer, scheduler, 6), [0.5, 0.25, 0.5, 0.45, 0.405, 0.36450000000000005, 0.32805000000000006]);
+    expectBits(runSchedule(optimizer, scheduler, 6), [0.5, 0.25, 0.5, 0.45, 0.405, 0.36450000000000005, 0.32805000000000006]);
   });
 
   it('starts lastEpoch at lastEpoch + 1 when resuming', () => {
@@ -88,7 +67,7 @@ describe('SequentialLR', () => {
     const b = new StepLR(optimizer, { stepSize: 2, gamma: 0.5, lastEpoch: 2 });
     const scheduler = new SequentialLR(optimizer, { schedulers: [a, b], milestones: [4], lastEpoch: 2 });
     expect(scheduler.lastEpoch).to.equal(3);
-    expectBits(run(optimizer, scheduler, 4), [0.5, 0.5, 0.5, 0.25, 0.25]);
+    expectBits(runSchedule(optimizer, scheduler, 4), [0.5, 0.5, 0.5, 0.25, 0.25]);
     expect(scheduler.lastEpoch).to.equal(7);
   });
 
@@ -101,7 +80,7 @@ describe('SequentialLR', () => {
     // PyTorch warns once here: the outer initial step steps `a` a second time before any optimizer step
     const { result: outer, warnings } = captureWarnings(() => new SequentialLR(optimizer, { schedulers: [inner, step], milestones: [4] }));
     expect(warnings).to.have.length(1);
-    expectBits(run(optimizer, outer, 8), [0.05, 0.05, 0.07500000000000001, 0.1, 0.1, 0.1, 0.1, 0.010000000000000002, 0.010000000000000002]);
+    expectBits(runSchedule(optimizer, outer, 8), [0.05, 0.05, 0.07500000000000001, 0.1, 0.1, 0.1, 0.1, 0.010000000000000002, 0.010000000000000002]);
     const { _schedulers: children, __scheduler__: tag, ...innerState } = inner.stateDict();
     void children;
     void tag;
@@ -117,7 +96,7 @@ describe('SequentialLR', () => {
     // PyTorch warns twice here: the initial step of the chain steps both children a second time
     const { result: scheduler, warnings } = captureWarnings(() => new SequentialLR(optimizer, { schedulers: [chained, step], milestones: [3] }));
     expect(warnings).to.have.length(2);
-    expectBits(run(optimizer, scheduler, 7), [
+    expectBits(runSchedule(optimizer, scheduler, 7), [
       0.04000000000000001, 0.03200000000000001, 0.051200000000000016, 0.1, 0.1, 0.010000000000000002, 0.010000000000000002,
       0.0010000000000000002,
     ]);
@@ -197,7 +176,7 @@ describe('SequentialLR', () => {
     const constant = new ConstantLR(optimizer, { factor: 0.1, totalIters: 2 });
     const exponential = new ExponentialLR(optimizer, { gamma: 0.9 });
     const scheduler = new SequentialLR(optimizer, { schedulers: [constant, exponential], milestones: [2] });
-    run(optimizer, scheduler, 4);
+    runSchedule(optimizer, scheduler, 4);
     const state = scheduler.stateDict();
     expect(Object.keys(state).sort()).to.deep.equal(['__scheduler__', '_last_lr', '_milestones', '_schedulers', 'last_epoch']);
     expect(state._milestones).to.deep.equal([2]);
@@ -216,14 +195,14 @@ describe('SequentialLR', () => {
       return { optimizer, scheduler: new SequentialLR(optimizer, { schedulers: [constant, exponential], milestones: [2] }) };
     };
     const first = build();
-    run(first.optimizer, first.scheduler, 3);
+    runSchedule(first.optimizer, first.scheduler, 3);
     const saved = JSON.parse(JSON.stringify(first.scheduler.stateDict()));
     const optimizerState = JSON.parse(JSON.stringify(first.optimizer.paramGroups));
     const second = build();
     second.optimizer.paramGroups.forEach((group, i) => Object.assign(group, optimizerState[i]));
     second.scheduler.loadStateDict(saved);
     expect(second.scheduler.lastEpoch).to.equal(3);
-    expectBits(run(second.optimizer, second.scheduler, 1), [0.9, 0.81]);
+    expectBits(runSchedule(second.optimizer, second.scheduler, 1), [0.9, 0.81]);
   });
 
   it('validates every child state before applying anything', () => {
@@ -258,6 +237,6 @@ describe('SequentialLR', () => {
     const a = new ConstantLR(optimizer, { factor: 0.1, totalIters: 2 });
     const b = new ExponentialLR(optimizer, { gamma: 0.9 });
     const scheduler = createScheduler(optimizer, 'SequentialLR', { schedulers: [a, b], milestones: [2], last_epoch: -1 });
-    expectBits(run(optimizer, scheduler, 4), [0.1, 0.1, 1.0, 0.9, 0.81]);
+    expectBits(runSchedule(optimizer, scheduler, 4), [0.1, 0.1, 1.0, 0.9, 0.81]);
   });
 });

@@ -1,23 +1,13 @@
 import { expect } from 'chai';
 import { InvalidArgumentError, StepLR, VirtualOptimizer } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
+import { runSchedule } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
-
-function run(steps: number, make: (optimizer: VirtualOptimizer) => StepLR): number[] {
-  const optimizer = new VirtualOptimizer([{ lr: 0.3 }]);
-  const scheduler = make(optimizer);
-  const lrs = [optimizer.paramGroups[0].lr];
-  for (let i = 0; i < steps; i++) {
-    optimizer.step();
-    scheduler.step();
-    lrs.push(optimizer.paramGroups[0].lr);
-  }
-  return lrs;
-}
 
 describe('StepLR', () => {
   it('decays by gamma every stepSize epochs (PyTorch recording StepLR-chainable-001)', () => {
-    const lrs = run(13, (o) => new StepLR(o, { stepSize: 3, gamma: 0.5 }));
+    const optimizer = new VirtualOptimizer([{ lr: 0.3 }]);
+    const lrs = runSchedule(optimizer, new StepLR(optimizer, { stepSize: 3, gamma: 0.5 }), 13);
     expectBits(lrs, [0.3, 0.3, 0.3, 0.15, 0.15, 0.15, 0.075, 0.075, 0.075, 0.0375, 0.0375, 0.0375, 0.01875, 0.01875]);
   });
 
@@ -42,7 +32,8 @@ describe('StepLR', () => {
   });
 
   it('accepts a fractional stepSize as PyTorch does', () => {
-    const lrs = run(5, (o) => new StepLR(o, { stepSize: 2.5, gamma: 0.5 }));
+    const optimizer = new VirtualOptimizer([{ lr: 0.3 }]);
+    const lrs = runSchedule(optimizer, new StepLR(optimizer, { stepSize: 2.5, gamma: 0.5 }), 5);
     // 5 % 2.5 == 0: decays at epoch 5 only
     expectBits(lrs, [0.3, 0.3, 0.3, 0.3, 0.3, 0.15]);
   });

@@ -15,36 +15,20 @@ import {
   ExponentialLR,
   GradualWarmupScheduler,
   LRScheduler,
-  LRSchedulerError,
   ReduceLROnPlateau,
   SequentialLR,
   StepLR,
   VirtualOptimizer,
 } from '../../lib';
+import { thrown } from '../helpers/errors';
 import { expectBits } from '../helpers/expect-bits';
+import { recordSchedule } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
 
-/** Steps `scheduler` `steps` times after optimizer steps; returns every group's lr and lastEpoch from construction on. */
+/** Every group's lr and the scheduler's lastEpoch after construction and after each of `steps` steps. */
 function run(optimizer: VirtualOptimizer, scheduler: LRScheduler, steps: number): { lrs: number[]; epochs: number[] } {
-  const lrs = optimizer.paramGroups.map((group) => group.lr);
-  const epochs = [scheduler.lastEpoch];
-  for (let i = 0; i < steps; i++) {
-    optimizer.step();
-    scheduler.step();
-    lrs.push(...optimizer.paramGroups.map((group) => group.lr));
-    epochs.push(scheduler.lastEpoch);
-  }
-  return { lrs, epochs };
-}
-
-function thrown(fn: () => unknown): LRSchedulerError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).to.be.instanceOf(LRSchedulerError);
-    return error as LRSchedulerError;
-  }
-  return expect.fail('expected an error') as never;
+  const records = recordSchedule(optimizer, scheduler, steps, (groups) => ({ lrs: groups.map((group) => group.lr), epoch: scheduler.lastEpoch }));
+  return { lrs: records.flatMap((record) => record.lrs), epochs: records.map((record) => record.epoch) };
 }
 
 describe('GradualWarmupScheduler composition', () => {

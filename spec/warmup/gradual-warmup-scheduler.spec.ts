@@ -1,22 +1,14 @@
 import { expect } from 'chai';
 import { GradualWarmupScheduler, InvalidArgumentError, InvalidStateError, StepLR, VirtualOptimizer } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
+import { runSchedule } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
-
-function lrsOf(optimizer: VirtualOptimizer): number[] {
-  return optimizer.paramGroups.map((group) => group.lr);
-}
 
 describe('GradualWarmupScheduler', () => {
   it('starts from 0 with multiplier 1 and reaches the base lr at totalEpoch', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
     const warmup = new GradualWarmupScheduler(optimizer, { multiplier: 1, totalEpoch: 4 });
-    const lrs = [lrsOf(optimizer)[0]];
-    for (let i = 0; i < 6; i++) {
-      optimizer.step();
-      warmup.step();
-      lrs.push(lrsOf(optimizer)[0]);
-    }
+    const lrs = runSchedule(optimizer, warmup, 6);
     // 0.1 * (e / 4) for e = 0..4, then base_lr * multiplier
     expectBits(lrs, [0, 0.1 * (1 / 4), 0.1 * (2 / 4), 0.1 * (3 / 4), 0.1 * (4 / 4), 0.1, 0.1]);
   });
@@ -24,12 +16,7 @@ describe('GradualWarmupScheduler', () => {
   it('warms from the base lr up to base lr * multiplier when multiplier > 1', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
     const warmup = new GradualWarmupScheduler(optimizer, { multiplier: 3, totalEpoch: 4 });
-    const lrs = [lrsOf(optimizer)[0]];
-    for (let i = 0; i < 5; i++) {
-      optimizer.step();
-      warmup.step();
-      lrs.push(lrsOf(optimizer)[0]);
-    }
+    const lrs = runSchedule(optimizer, warmup, 5);
     // base_lr * ((multiplier - 1) * e / T + 1), in that operation order
     const expected = [0, 1, 2, 3, 4].map((e) => 0.1 * (((3 - 1) * e) / 4 + 1));
     expectBits(lrs, [...expected, 0.1 * 3]);
@@ -44,7 +31,7 @@ describe('GradualWarmupScheduler', () => {
     captureWarnings(() => {
       for (let epoch = 1; epoch < 20; epoch++) {
         warmup.step(epoch);
-        lrs.push(lrsOf(optimizer)[0]);
+        lrs.push(optimizer.paramGroups[0].lr);
       }
     });
     const expected = [0.020000000000000004, 0.04000000000000001, 0.06, 0.08000000000000002, 0.1];
