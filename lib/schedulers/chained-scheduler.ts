@@ -3,7 +3,7 @@ import { LRScheduler } from '../lr-scheduler';
 import { asOptimizer, type OptimizerLike, type OptimizerView } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
 import { encodeFloatList, type SchedulerState, type StateReader } from '../state/state-reader';
-import { checkChildren, notImplementedGetLr, positionalArgumentsError, type CompositeScheduler } from './composite';
+import { checkChildren, notImplementedGetLr, positionalArgumentsError, prepareChildrenLoad, type CompositeScheduler } from './composite';
 
 export interface ChainedSchedulerOptions {
   /** The schedulers to step together, in order, all on one optimizer (no ReduceLROnPlateau). */
@@ -101,14 +101,11 @@ export class ChainedScheduler extends LRScheduler implements CompositeScheduler 
     const groupCount = this.optimizer.paramGroups.length;
     const lastLrs = reader.has('_last_lr') ? reader.numberList('_last_lr', groupCount) : this.lastLrs;
     const stepCount = reader.optional('_step_count', 'an integer', (raw) => (Number.isInteger(raw) ? (raw as number) : undefined), this.stepCount);
-    const children = reader.value('_schedulers', `a list of ${this.schedulers.length} state dicts`, (raw) =>
-      Array.isArray(raw) && raw.length === this.schedulers.length ? (raw as unknown[]) : undefined,
-    );
-    const applyChildren = this.schedulers.map((scheduler, i) => scheduler.prepareLoad(children[i]));
+    const applyChildren = prepareChildrenLoad(reader, this.schedulers);
     return () => {
       this.lastLrs = lastLrs === null ? null : lastLrs.slice();
       this.stepCount = stepCount;
-      for (const apply of applyChildren) apply();
+      applyChildren();
     };
   }
 }

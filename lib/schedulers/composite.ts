@@ -1,12 +1,13 @@
 /**
  * What SequentialLR and ChainedScheduler share: checking their children as PyTorch does, PyTorch's
- * `bisect_right`, the "takes 1 positional argument" TypeError of their `step()`, and the
- * NotImplementedError of `getLr()` (neither class overrides `LRScheduler.get_lr`).
+ * `bisect_right`, the "takes 1 positional argument" TypeError of their `step()`, the
+ * NotImplementedError of `getLr()` (neither class overrides `LRScheduler.get_lr`), and loading
+ * their children's state dicts.
  */
 import { InvalidArgumentError, LRSchedulerError, SchedulerTypeError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerView } from '../optim/optimizer-view';
-import { describeValue } from '../state/state-reader';
+import { describeValue, type StateReader } from '../state/state-reader';
 
 /** A scheduler that drives other schedulers (PyTorch: has `_schedulers`). */
 export interface CompositeScheduler {
@@ -81,4 +82,18 @@ export function copyLrs(target: number[] | null, source: readonly number[]): num
   const out = target !== null && target.length === source.length ? target : new Array<number>(source.length);
   for (let i = 0; i < source.length; i++) out[i] = source[i];
   return out;
+}
+
+/**
+ * Validates `_schedulers`, one state dict per child, each by its child, and returns the function
+ * that applies them all (nothing changes before it runs).
+ */
+export function prepareChildrenLoad(reader: StateReader, schedulers: readonly LRScheduler[]): () => void {
+  const children = reader.value('_schedulers', `a list of ${schedulers.length} state dicts`, (raw) =>
+    Array.isArray(raw) && raw.length === schedulers.length ? (raw as unknown[]) : undefined,
+  );
+  const applyChildren = schedulers.map((scheduler, i) => scheduler.prepareLoad(children[i]));
+  return () => {
+    for (const apply of applyChildren) apply();
+  };
 }

@@ -2,8 +2,9 @@ import { InvalidArgumentError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
-import { decodeFloat, encodeFloat } from '../state/encoding';
+import { encodeFloat } from '../state/encoding';
 import type { StateReader, SchedulerState } from '../state/state-reader';
+import { factorIn, isPositiveUnitFactor } from './factors';
 
 export interface ConstantLROptions {
   /** The factor the learning rate is multiplied by until `totalIters`, in (0, 1]. @default 1 / 3 */
@@ -79,10 +80,7 @@ export class ConstantLR extends LRScheduler {
 
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
-    const factor = reader.value('factor', 'a number in (0, 1]', (raw) => {
-      const value = decodeFloat(raw);
-      return value === undefined || value > 1.0 || value <= 0 ? undefined : value;
-    });
+    const factor = reader.value('factor', 'a number in (0, 1]', factorIn(isPositiveUnitFactor));
     const totalIters = reader.number('total_iters');
     return () => {
       applyBase();

@@ -38,6 +38,9 @@ export class CosineAnnealingLR extends LRScheduler {
   static override readonly className = 'CosineAnnealingLR';
   tMax: number;
   etaMin: number;
+  /** The argument and value of the last `cos` of the chainable form (see `cachedCos`). */
+  private cosArgument = Number.NaN;
+  private cosValue = Number.NaN;
 
   constructor(optimizer: OptimizerLike, options: CosineAnnealingLROptions) {
     const check = new OptionChecker('CosineAnnealingLR', options).known(['tMax', 'etaMin', 'lastEpoch']);
@@ -64,13 +67,25 @@ export class CosineAnnealingLR extends LRScheduler {
       const rise = 1 - cos(PI / tMax);
       for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr + ((this.baseLrs[i] - etaMin) * rise) / 2;
     } else {
-      const denominator = 1 + cos((PI * (lastEpoch - 1)) / tMax);
+      const denominator = 1 + this.cachedCos((PI * (lastEpoch - 1)) / tMax);
       // Python raises ZeroDivisionError here; reachable only with a fractional epoch given to step(epoch).
       if (denominator === 0) throw new PythonArithmeticError('CosineAnnealingLR: float division by zero', 'ZeroDivisionError');
-      const ratio = (1 + cos((PI * lastEpoch) / tMax)) / denominator;
+      const ratio = (1 + this.cachedCos((PI * lastEpoch) / tMax)) / denominator;
       for (let i = 0; i < groups.length; i++) lrs[i] = ratio * (groups[i].lr - etaMin) + etaMin;
     }
     return lrs;
+  }
+
+  /**
+   * `cos(x)`, remembering the last argument: step after step, the denominator's
+   * `cos(pi * (epoch - 1) / tMax)` is the previous step's numerator, so one `cos` per step is computed.
+   */
+  private cachedCos(x: number): number {
+    if (x !== this.cosArgument) {
+      this.cosValue = cos(x);
+      this.cosArgument = x;
+    }
+    return this.cosValue;
   }
 
   protected override closedFormLr(): readonly number[] {

@@ -194,11 +194,14 @@ export class CyclicLR extends LRScheduler {
     const cycle = floor(1 + lastEpoch / this.totalSize);
     const x = 1.0 + lastEpoch / this.totalSize - cycle;
     const scaleFactor = x <= this.stepRatio ? x / this.stepRatio : (x - 1) / (this.stepRatio - 1);
-    const byCycle = this.scaleMode === 'cycle';
+    const scaleArgument = this.scaleMode === 'cycle' ? cycle : lastEpoch;
+    // PyTorch calls scale_fn for every group and every momentum; a built-in one is pure, so it is
+    // computed once (a custom one is still called every time, as it may count its calls).
+    const builtInScale = this.scaleFnCustom === null ? this.scaleFn(scaleArgument) : 0;
     const lrs = this.nextLrs;
     for (let i = 0; i < lrs.length; i++) {
       const baseHeight = (this.maxLrs[i] - this.baseLrs[i]) * scaleFactor;
-      lrs[i] = this.baseLrs[i] + baseHeight * this.scaleFn(byCycle ? cycle : lastEpoch);
+      lrs[i] = this.baseLrs[i] + baseHeight * (this.scaleFnCustom === null ? builtInScale : this.scaleFnCustom(scaleArgument));
     }
     if (this.cycleMomentum) {
       const groups = this.optimizer.paramGroups;
@@ -207,7 +210,7 @@ export class CyclicLR extends LRScheduler {
       const pending = this.pendingMomentums;
       for (let i = 0; i < momentums.length; i++) {
         const baseHeight = (momentums[i] - this.baseMomentums[i]) * scaleFactor;
-        pending[i] = momentums[i] - baseHeight * this.scaleFn(byCycle ? cycle : lastEpoch);
+        pending[i] = momentums[i] - baseHeight * (this.scaleFnCustom === null ? builtInScale : this.scaleFnCustom(scaleArgument));
       }
       for (let i = 0; i < groups.length; i++) writeMomentum(groups[i], pending[i], this.useBeta1);
     }

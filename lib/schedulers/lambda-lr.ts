@@ -1,8 +1,7 @@
 import { LRScheduler } from '../lr-scheduler';
-import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
-import { OptionChecker } from '../options';
+import type { OptimizerLike } from '../optim/optimizer-view';
 import type { StateReader, SchedulerState } from '../state/state-reader';
-import { lrLambdaList, readLrLambdas, writeLrLambdas, type LrLambda } from './lr-lambdas';
+import { checkLrLambdaOptions, readLrLambdas, writeLrLambdas, type LrLambda } from './lr-lambdas';
 
 export interface LambdaLROptions {
   /**
@@ -36,15 +35,13 @@ export class LambdaLR extends LRScheduler {
   readonly lrLambdas: readonly LrLambda[];
 
   constructor(optimizer: OptimizerLike, options: LambdaLROptions) {
-    const check = new OptionChecker('LambdaLR', options).known(['lrLambda', 'lastEpoch']);
-    const groupCount = asOptimizer(optimizer).paramGroups.length;
-    const lrLambdas = lrLambdaList(
+    const { lrLambdas, lastEpoch } = checkLrLambdaOptions(
       'LambdaLR',
-      options.lrLambda,
-      groupCount,
+      optimizer,
+      options,
       (typeName) => `option "lrLambda" must be a function or a list of functions, got ${typeName} ('${typeName}' object is not callable)`,
     );
-    super(optimizer, check.lastEpoch(options.lastEpoch));
+    super(optimizer, lastEpoch);
     this.lrLambdas = lrLambdas;
     this.initialStep();
   }

@@ -2,8 +2,9 @@ import { InvalidArgumentError, PythonArithmeticError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
-import { decodeFloat, encodeFloat } from '../state/encoding';
+import { encodeFloat } from '../state/encoding';
 import type { StateReader, SchedulerState } from '../state/state-reader';
+import { factorIn, isPositiveUnitFactor, isUnitFactor } from './factors';
 
 export interface LinearLROptions {
   /** The factor at epoch 0, in (0, 1]. @default 1 / 3 */
@@ -18,14 +19,6 @@ export interface LinearLROptions {
 
 const START_FACTOR_MESSAGE = 'LinearLR: Starting multiplicative factor expected to be greater than 0 and less or equal to 1.';
 const END_FACTOR_MESSAGE = 'LinearLR: Ending multiplicative factor expected to be between 0 and 1.';
-
-/** PyTorch's factor ranges: start in (0, 1], end in [0, 1] (NaN passes, as in Python). */
-function startFactorAllowed(value: number): boolean {
-  return !(value > 1.0 || value <= 0);
-}
-function endFactorAllowed(value: number): boolean {
-  return !(value > 1.0 || value < 0);
-}
 
 /**
  * Moves each group's learning-rate factor linearly from `startFactor` to `endFactor` over
@@ -49,9 +42,9 @@ export class LinearLR extends LRScheduler {
   constructor(optimizer: OptimizerLike, options: LinearLROptions = {}) {
     const check = new OptionChecker('LinearLR', options).known(['startFactor', 'endFactor', 'totalIters', 'lastEpoch']);
     const startFactor = check.number('startFactor', options.startFactor, 1.0 / 3);
-    if (!startFactorAllowed(startFactor)) throw new InvalidArgumentError(START_FACTOR_MESSAGE);
+    if (!isPositiveUnitFactor(startFactor)) throw new InvalidArgumentError(START_FACTOR_MESSAGE);
     const endFactor = check.number('endFactor', options.endFactor, 1.0);
-    if (!endFactorAllowed(endFactor)) throw new InvalidArgumentError(END_FACTOR_MESSAGE);
+    if (!isUnitFactor(endFactor)) throw new InvalidArgumentError(END_FACTOR_MESSAGE);
     const totalIters = check.number('totalIters', options.totalIters, 5);
     super(optimizer, check.lastEpoch(options.lastEpoch));
     this.startFactor = startFactor;
@@ -99,12 +92,8 @@ export class LinearLR extends LRScheduler {
 
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
-    const inRange = (allowed: (value: number) => boolean) => (raw: unknown): number | undefined => {
-      const value = decodeFloat(raw);
-      return value !== undefined && allowed(value) ? value : undefined;
-    };
-    const startFactor = reader.value('start_factor', 'a number in (0, 1]', inRange(startFactorAllowed));
-    const endFactor = reader.value('end_factor', 'a number in [0, 1]', inRange(endFactorAllowed));
+    const startFactor = reader.value('start_factor', 'a number in (0, 1]', factorIn(isPositiveUnitFactor));
+    const endFactor = reader.value('end_factor', 'a number in [0, 1]', factorIn(isUnitFactor));
     const totalIters = reader.number('total_iters');
     return () => {
       applyBase();

@@ -3,6 +3,8 @@
  * function for every group, or a list with one per group (PyTorch's `lr_lambdas`).
  */
 import { InvalidArgumentError } from '../errors';
+import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
+import { OptionChecker } from '../options';
 import type { StateReader } from '../state/state-reader';
 import type { JsonValue } from '../state/encoding';
 
@@ -20,11 +22,27 @@ function pythonTypeName(value: unknown): string {
 }
 
 /**
+ * The options of LambdaLR and MultiplicativeLR, checked in their constructors' order: no unknown
+ * option, then `lrLambda` (see `lrLambdaList`), then `lastEpoch`.
+ */
+export function checkLrLambdaOptions(
+  className: string,
+  optimizer: OptimizerLike,
+  options: { lrLambda: LrLambda | readonly LrLambda[]; lastEpoch?: number },
+  nonFunctionMessage: (typeName: string) => string,
+): { lrLambdas: LrLambda[]; lastEpoch: number } {
+  const check = new OptionChecker(className, options).known(['lrLambda', 'lastEpoch']);
+  const groupCount = asOptimizer(optimizer).paramGroups.length;
+  const lrLambdas = lrLambdaList(className, options.lrLambda, groupCount, nonFunctionMessage);
+  return { lrLambdas, lastEpoch: check.lastEpoch(options.lastEpoch) };
+}
+
+/**
  * PyTorch's `lr_lambdas`: a single value repeated for every group, or a list that must have one
  * entry per group ("Expected N lr_lambdas, but got M"). Every entry must be a function;
  * `nonFunctionMessage(typeName)` words the TypeError.
  */
-export function lrLambdaList(
+function lrLambdaList(
   className: string,
   lrLambda: unknown,
   groupCount: number,

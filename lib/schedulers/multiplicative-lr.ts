@@ -1,8 +1,7 @@
 import { LRScheduler } from '../lr-scheduler';
-import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
-import { OptionChecker } from '../options';
+import type { OptimizerLike } from '../optim/optimizer-view';
 import type { StateReader, SchedulerState } from '../state/state-reader';
-import { lrLambdaList, readLrLambdas, writeLrLambdas, type LrLambda } from './lr-lambdas';
+import { checkLrLambdaOptions, readLrLambdas, writeLrLambdas, type LrLambda } from './lr-lambdas';
 
 export interface MultiplicativeLROptions {
   /**
@@ -33,15 +32,8 @@ export class MultiplicativeLR extends LRScheduler {
   readonly lrLambdas: readonly LrLambda[];
 
   constructor(optimizer: OptimizerLike, options: MultiplicativeLROptions) {
-    const check = new OptionChecker('MultiplicativeLR', options).known(['lrLambda', 'lastEpoch']);
-    const groupCount = asOptimizer(optimizer).paramGroups.length;
-    const lrLambdas = lrLambdaList(
-      'MultiplicativeLR',
-      options.lrLambda,
-      groupCount,
-      (typeName) => `lrLambda should be a function, but got ${typeName}`,
-    );
-    super(optimizer, check.lastEpoch(options.lastEpoch));
+    const { lrLambdas, lastEpoch } = checkLrLambdaOptions('MultiplicativeLR', optimizer, options, (typeName) => `lrLambda should be a function, but got ${typeName}`);
+    super(optimizer, lastEpoch);
     this.lrLambdas = lrLambdas;
     this.initialStep();
   }

@@ -174,12 +174,13 @@ export class OneCycleLR extends LRScheduler {
     this.initialStep();
   }
 
-  /** PyTorch's `_anneal_func`: cosine or linear annealing from `start` to `end` as `pct` goes from 0 to 1. */
-  private anneal(start: number, end: number, pct: number): number {
-    if (this.annealFuncType === 'cos') {
-      const cosOut = cos(PI * pct) + 1;
-      return end + ((start - end) / 2.0) * cosOut;
-    }
+  /**
+   * PyTorch's `_anneal_func`: cosine or linear annealing from `start` to `end` as `pct` goes from 0
+   * to 1. `cosOut` is `cos(pi * pct) + 1` (the same for every group and for lr and momentum, so
+   * `getLr()` computes it once per step).
+   */
+  private anneal(start: number, end: number, pct: number, cosOut: number): number {
+    if (this.annealFuncType === 'cos') return end + ((start - end) / 2.0) * cosOut;
     return (end - start) * pct + start;
   }
 
@@ -189,27 +190,27 @@ export class OneCycleLR extends LRScheduler {
     if (stepNum > this.totalSteps) {
       throw new InvalidArgumentError(`OneCycleLR: Tried to step ${String(stepNum)} times. The specified number of total steps is ${String(this.totalSteps)}`);
     }
-    const groups = this.optimizer.paramGroups;
+    // PyTorch finds the phase and its pct again for every group; they depend on the step only.
     const phases = this.schedulePhases;
+    let startStep = 0.0;
+    let phase = 0;
+    while (!(stepNum <= phases[phase].end_step || phase === phases.length - 1)) {
+      startStep = phases[phase].end_step;
+      phase += 1;
+    }
+    const current = phases[phase];
+    const length = current.end_step - startStep;
+    if (length === 0) throw new PythonArithmeticError('OneCycleLR: float division by zero', 'ZeroDivisionError');
+    const pct = (stepNum - startStep) / length;
+    const cosOut = this.annealFuncType === 'cos' ? cos(PI * pct) + 1 : 0;
+    const groups = this.optimizer.paramGroups;
     const lrs = this.nextLrs;
     for (let g = 0; g < groups.length; g++) {
       const group = groups[g];
-      let startStep = 0.0;
-      for (let i = 0; i < phases.length; i++) {
-        const current = phases[i];
-        const endStep = current.end_step;
-        if (stepNum <= endStep || i === phases.length - 1) {
-          const length = endStep - startStep;
-          if (length === 0) throw new PythonArithmeticError('OneCycleLR: float division by zero', 'ZeroDivisionError');
-          const pct = (stepNum - startStep) / length;
-          lrs[g] = this.anneal(groupValue(group, current.start_lr), groupValue(group, current.end_lr), pct);
-          if (this.cycleMomentum) {
-            const momentum = this.anneal(groupValue(group, current.start_momentum), groupValue(group, current.end_momentum), pct);
-            writeMomentum(group, momentum, this.useBeta1);
-          }
-          break;
-        }
-        startStep = endStep;
+      lrs[g] = this.anneal(groupValue(group, current.start_lr), groupValue(group, current.end_lr), pct, cosOut);
+      if (this.cycleMomentum) {
+        const momentum = this.anneal(groupValue(group, current.start_momentum), groupValue(group, current.end_momentum), pct, cosOut);
+        writeMomentum(group, momentum, this.useBeta1);
       }
     }
     return lrs;

@@ -4,7 +4,16 @@ import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
 import { encodeFloat } from '../state/encoding';
 import { encodeFloatList, type SchedulerState, type StateReader } from '../state/state-reader';
-import { bisectRight, checkChildren, copyLrs, isComposite, notImplementedGetLr, positionalArgumentsError, type CompositeScheduler } from './composite';
+import {
+  bisectRight,
+  checkChildren,
+  copyLrs,
+  isComposite,
+  notImplementedGetLr,
+  positionalArgumentsError,
+  prepareChildrenLoad,
+  type CompositeScheduler,
+} from './composite';
 
 export interface SequentialLROptions {
   /** The schedulers to run one after the other, all on this optimizer (no ReduceLROnPlateau). */
@@ -128,16 +137,13 @@ export class SequentialLR extends LRScheduler implements CompositeScheduler {
     const milestones = reader.numberList('_milestones', this.schedulers.length - 1);
     const lastEpoch = reader.number('last_epoch');
     const stepCount = reader.optional('_step_count', 'an integer', (raw) => (Number.isInteger(raw) ? (raw as number) : undefined), this.stepCount);
-    const children = reader.value('_schedulers', `a list of ${this.schedulers.length} state dicts`, (raw) =>
-      Array.isArray(raw) && raw.length === this.schedulers.length ? (raw as unknown[]) : undefined,
-    );
-    const applyChildren = this.schedulers.map((scheduler, i) => scheduler.prepareLoad(children[i]));
+    const applyChildren = prepareChildrenLoad(reader, this.schedulers);
     return () => {
       this.lastLrs = lastLrs === null ? null : lastLrs.slice();
       this.milestones = milestones;
       this.lastEpoch = lastEpoch;
       this.stepCount = stepCount;
-      for (const apply of applyChildren) apply();
+      applyChildren();
     };
   }
 }

@@ -27,6 +27,13 @@ interface Case {
 const w0 = 1;
 const g = 2;
 
+/** The Adam family's change: lr 0.1 -> 0.5 and beta1 0.9 -> 0.5 (beta2 stays 0.999). */
+const changeLrAndBeta1 = (group: ParamGroup): void => {
+  group.lr = 0.5;
+  group.betas = [0.5, 0.999];
+};
+const adamFamilyValues = (changed: boolean): { lr: number; b1: number } => (changed ? { lr: 0.5, b1: 0.5 } : { lr: 0.1, b1: 0.9 });
+
 const cases: Case[] = [
   {
     name: 'SGD',
@@ -57,14 +64,10 @@ const cases: Case[] = [
   {
     name: 'Adam',
     make: () => tf.train.adam(0.1, 0.9, 0.999),
-    change: (group) => {
-      group.lr = 0.5;
-      group.betas = [0.5, 0.999];
-    },
+    change: changeLrAndBeta1,
     // PyTorch: m = (1 - b1) g, v = (1 - b2) g^2; w -= lr * (m / (1 - b1)) / (sqrt(v / (1 - b2)) + eps)
     expected: (changed) => {
-      const lr = changed ? 0.5 : 0.1;
-      const b1 = changed ? 0.5 : 0.9;
+      const { lr, b1 } = adamFamilyValues(changed);
       const b2 = 0.999;
       const m = (1 - b1) * g;
       const v = (1 - b2) * g * g;
@@ -74,14 +77,10 @@ const cases: Case[] = [
   {
     name: 'Adamax',
     make: () => tf.train.adamax(0.1, 0.9, 0.999),
-    change: (group) => {
-      group.lr = 0.5;
-      group.betas = [0.5, 0.999];
-    },
+    change: changeLrAndBeta1,
     // m = (1 - b1) g, u = max(b2 * 0, |g|); w -= lr / (1 - b1) * m / (u + eps)
     expected: (changed) => {
-      const lr = changed ? 0.5 : 0.1;
-      const b1 = changed ? 0.5 : 0.9;
+      const { lr, b1 } = adamFamilyValues(changed);
       return w0 - ((lr / (1 - b1)) * ((1 - b1) * g)) / (g + EPSILON);
     },
   },

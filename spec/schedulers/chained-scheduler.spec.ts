@@ -5,7 +5,6 @@ import {
   ConstantLR,
   createScheduler,
   ExponentialLR,
-  InvalidArgumentError,
   InvalidStateError,
   LRSchedulerError,
   ReduceLROnPlateau,
@@ -13,15 +12,14 @@ import {
   StepLR,
   VirtualOptimizer,
 } from '../../lib';
-import { thrown } from '../helpers/errors';
+import { docExampleChildren } from '../helpers/composite-fixtures';
+import { expectInvalidArguments, thrown } from '../helpers/errors';
 import { expectBits } from '../helpers/expect-bits';
 import { runSchedule } from '../helpers/run-schedule';
 
-function docExample(): { optimizer: VirtualOptimizer; constant: ConstantLR; exponential: ExponentialLR; scheduler: ChainedScheduler } {
-  const optimizer = new VirtualOptimizer([{ lr: 1.0 }]);
-  const constant = new ConstantLR(optimizer, { factor: 0.1, totalIters: 2 });
-  const exponential = new ExponentialLR(optimizer, { gamma: 0.9 });
-  return { optimizer, constant, exponential, scheduler: new ChainedScheduler(null, { schedulers: [constant, exponential] }) };
+function docExample(): ReturnType<typeof docExampleChildren> & { scheduler: ChainedScheduler } {
+  const children = docExampleChildren();
+  return { ...children, scheduler: new ChainedScheduler(null, { schedulers: [children.constant, children.exponential] }) };
 }
 
 // Expected values below come from PyTorch 2.13 (torch.optim.lr_scheduler, CPython 3.11).
@@ -116,12 +114,7 @@ describe('ChainedScheduler', () => {
       [() => new ChainedScheduler(null, { schedulers: [exponential, 3 as never] }), 'ChainedScheduler at index 1 should have `optimizer` as its attribute.', 'TypeError'],
       [() => new ChainedScheduler(null, { schedulers: exponential as never }), 'ChainedScheduler: option "schedulers" must be a list of schedulers, got an object', 'TypeError'],
     ];
-    for (const [build, message, pythonType] of cases) {
-      const error = thrown(build);
-      expect(error).to.be.instanceOf(InvalidArgumentError);
-      expect(error.message).to.equal(message);
-      expect(error.pythonType).to.equal(pythonType);
-    }
+    expectInvalidArguments(cases);
   });
 
   it('has the state dict keys of PyTorch, nesting the children state dicts', () => {

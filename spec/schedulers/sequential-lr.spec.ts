@@ -4,7 +4,6 @@ import {
   ConstantLR,
   createScheduler,
   ExponentialLR,
-  InvalidArgumentError,
   InvalidStateError,
   LinearLR,
   ReduceLROnPlateau,
@@ -12,18 +11,22 @@ import {
   StepLR,
   VirtualOptimizer,
 } from '../../lib';
-import { thrown } from '../helpers/errors';
+import { docExampleChildren } from '../helpers/composite-fixtures';
+import { expectInvalidArguments, thrown } from '../helpers/errors';
 import { expectBits } from '../helpers/expect-bits';
 import { runSchedule, runScheduleAllGroups } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
 
+/** PyTorch's doc example: ConstantLR for 2 epochs, then ExponentialLR from the milestone on. */
+function docExample(): ReturnType<typeof docExampleChildren> & { scheduler: SequentialLR } {
+  const children = docExampleChildren();
+  return { ...children, scheduler: new SequentialLR(children.optimizer, { schedulers: [children.constant, children.exponential], milestones: [2] }) };
+}
+
 // Expected values below come from PyTorch 2.13 (torch.optim.lr_scheduler, CPython 3.11).
 describe('SequentialLR', () => {
   it('switches to the next scheduler at the milestone, restarting it from its base lrs (doc example)', () => {
-    const optimizer = new VirtualOptimizer([{ lr: 1.0 }]);
-    const constant = new ConstantLR(optimizer, { factor: 0.1, totalIters: 2 });
-    const exponential = new ExponentialLR(optimizer, { gamma: 0.9 });
-    const scheduler = new SequentialLR(optimizer, { schedulers: [constant, exponential], milestones: [2] });
+    const { optimizer, constant, exponential, scheduler } = docExample();
     expectBits(runSchedule(optimizer, scheduler, 4), [0.1, 0.1, 1.0, 0.9, 0.81]);
     expect(scheduler.lastEpoch).to.equal(4);
     expectBits(scheduler.getLastLr(), [0.81]);
@@ -161,21 +164,13 @@ describe('SequentialLR', () => {
       [() => new SequentialLR(optimizer, { schedulers: [a, {} as never], milestones: [2] }), 'SequentialLR at index 1 should have `optimizer` as its attribute.', 'TypeError'],
       [() => new SequentialLR(optimizer, { schedulers: [a], milestones: 3 as never }), 'SequentialLR: option "milestones" must be a list of numbers, got 3', 'TypeError'],
     ];
-    for (const [build, message, pythonType] of cases) {
-      const error = thrown(build);
-      expect(error).to.be.instanceOf(InvalidArgumentError);
-      expect(error.message).to.equal(message);
-      expect(error.pythonType).to.equal(pythonType);
-    }
+    expectInvalidArguments(cases);
     expect(a.lastEpoch).to.equal(0);
     expect(optimizer.paramGroups[0].lr).to.equal(0.15);
   });
 
   it('has the state dict keys of PyTorch, nesting the children state dicts', () => {
-    const optimizer = new VirtualOptimizer([{ lr: 1.0 }]);
-    const constant = new ConstantLR(optimizer, { factor: 0.1, totalIters: 2 });
-    const exponential = new ExponentialLR(optimizer, { gamma: 0.9 });
-    const scheduler = new SequentialLR(optimizer, { schedulers: [constant, exponential], milestones: [2] });
+    const { optimizer, scheduler } = docExample();
     runSchedule(optimizer, scheduler, 4);
     const state = scheduler.stateDict();
     expect(Object.keys(state).sort()).to.deep.equal(['__scheduler__', '_last_lr', '_milestones', '_schedulers', 'last_epoch']);
@@ -188,17 +183,11 @@ describe('SequentialLR', () => {
   });
 
   it('resumes exactly in fresh objects from a saved state', () => {
-    const build = (): { optimizer: VirtualOptimizer; scheduler: SequentialLR } => {
-      const optimizer = new VirtualOptimizer([{ lr: 1.0 }]);
-      const constant = new ConstantLR(optimizer, { factor: 0.1, totalIters: 2 });
-      const exponential = new ExponentialLR(optimizer, { gamma: 0.9 });
-      return { optimizer, scheduler: new SequentialLR(optimizer, { schedulers: [constant, exponential], milestones: [2] }) };
-    };
-    const first = build();
+    const first = docExample();
     runSchedule(first.optimizer, first.scheduler, 3);
     const saved = JSON.parse(JSON.stringify(first.scheduler.stateDict()));
     const optimizerState = JSON.parse(JSON.stringify(first.optimizer.paramGroups));
-    const second = build();
+    const second = docExample();
     second.optimizer.paramGroups.forEach((group, i) => Object.assign(group, optimizerState[i]));
     second.scheduler.loadStateDict(saved);
     expect(second.scheduler.lastEpoch).to.equal(3);
@@ -206,10 +195,7 @@ describe('SequentialLR', () => {
   });
 
   it('validates every child state before applying anything', () => {
-    const optimizer = new VirtualOptimizer([{ lr: 1.0 }]);
-    const constant = new ConstantLR(optimizer, { factor: 0.1, totalIters: 2 });
-    const exponential = new ExponentialLR(optimizer, { gamma: 0.9 });
-    const scheduler = new SequentialLR(optimizer, { schedulers: [constant, exponential], milestones: [2] });
+    const { constant, scheduler } = docExample();
     const state = JSON.parse(JSON.stringify(scheduler.stateDict()));
     state.last_epoch = 7;
     state._schedulers[0].last_epoch = 9;
@@ -233,10 +219,8 @@ describe('SequentialLR', () => {
   });
 
   it('is built by createScheduler from PyTorch keyword names', () => {
-    const optimizer = new VirtualOptimizer([{ lr: 1.0 }]);
-    const a = new ConstantLR(optimizer, { factor: 0.1, totalIters: 2 });
-    const b = new ExponentialLR(optimizer, { gamma: 0.9 });
-    const scheduler = createScheduler(optimizer, 'SequentialLR', { schedulers: [a, b], milestones: [2], last_epoch: -1 });
+    const { optimizer, constant, exponential } = docExampleChildren();
+    const scheduler = createScheduler(optimizer, 'SequentialLR', { schedulers: [constant, exponential], milestones: [2], last_epoch: -1 });
     expectBits(runSchedule(optimizer, scheduler, 4), [0.1, 0.1, 1.0, 0.9, 0.81]);
   });
 });

@@ -31,6 +31,15 @@ function run(optimizer: VirtualOptimizer, scheduler: LRScheduler, steps: number)
   return { lrs: records.flatMap((record) => record.lrs), epochs: records.map((record) => record.epoch) };
 }
 
+/** A 3-epoch warmup handing over to SequentialLR(ConstantLR(factor=0.5, total_iters=2), ExponentialLR(gamma=0.8), milestones=[2]). */
+function warmupOverSequential(): { optimizer: VirtualOptimizer; warmup: GradualWarmupScheduler } {
+  const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+  const constant = new ConstantLR(optimizer, { factor: 0.5, totalIters: 2 });
+  const exponential = new ExponentialLR(optimizer, { gamma: 0.8 });
+  const sequential = new SequentialLR(optimizer, { schedulers: [constant, exponential], milestones: [2] });
+  return { optimizer, warmup: new GradualWarmupScheduler(optimizer, { multiplier: 1, totalEpoch: 3, afterScheduler: sequential }) };
+}
+
 describe('GradualWarmupScheduler composition', () => {
   describe('as a child', () => {
     it('warms up as the first scheduler of a SequentialLR, then hands over at the milestone', () => {
@@ -97,11 +106,7 @@ describe('GradualWarmupScheduler composition', () => {
 
   describe('as the parent', () => {
     it('hands over to a SequentialLR after the warmup (emulated)', () => {
-      const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
-      const constant = new ConstantLR(optimizer, { factor: 0.5, totalIters: 2 });
-      const exponential = new ExponentialLR(optimizer, { gamma: 0.8 });
-      const sequential = new SequentialLR(optimizer, { schedulers: [constant, exponential], milestones: [2] });
-      const warmup = new GradualWarmupScheduler(optimizer, { multiplier: 1, totalEpoch: 3, afterScheduler: sequential });
+      const { optimizer, warmup } = warmupOverSequential();
       const { lrs, epochs } = run(optimizer, warmup, 10);
       expectBits(lrs, [
         0.0, 0.03333333333333333, 0.06666666666666667, 0.1, 0.05, 0.05, 0.1, 0.08000000000000002, 0.06400000000000002,
@@ -112,11 +117,7 @@ describe('GradualWarmupScheduler composition', () => {
     });
 
     it('passes step(epoch) on to a SequentialLR after the warmup, which raises the TypeError of Python', () => {
-      const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
-      const constant = new ConstantLR(optimizer, { factor: 0.5, totalIters: 2 });
-      const exponential = new ExponentialLR(optimizer, { gamma: 0.8 });
-      const sequential = new SequentialLR(optimizer, { schedulers: [constant, exponential], milestones: [2] });
-      const warmup = new GradualWarmupScheduler(optimizer, { multiplier: 1, totalEpoch: 3, afterScheduler: sequential });
+      const { optimizer, warmup } = warmupOverSequential();
       run(optimizer, warmup, 4);
       const error = thrown(() => warmup.step(5));
       expect(error.pythonType).to.equal('TypeError');
