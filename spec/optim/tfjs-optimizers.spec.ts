@@ -122,40 +122,58 @@ function updateOnce(optimizer: tf.Optimizer): number {
 }
 
 
+/**
+ * The wasm backend registers itself with a higher priority than the CPU backend; it is loaded only
+ * here and the CPU backend is set back afterwards, so the other specs keep running on CPU.
+ */
+async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
+  await tf.setBackend(name);
+  await tf.ready();
+}
+
 describe('param groups over tfjs optimizers', () => {
-  before(() => tf.setBackend('cpu'));
+  before(() => useBackend('cpu'));
 
-  for (const testCase of cases) {
-    describe(testCase.name, () => {
-      it('applies a written lr (and momentum / beta1) at the very next update', () => {
-        const before = tf.memory().numTensors;
-        const optimizer = testCase.make();
-        const group = asOptimizer(optimizer).paramGroups[0];
-        testCase.change(group);
-        const updated = updateOnce(optimizer);
-        const expected = testCase.expected(true);
-        const unchanged = testCase.expected(false);
-        expect(Math.abs(expected - unchanged)).to.be.greaterThan(10 * FLOAT32_TOLERANCE, 'the check must discriminate');
-        expect(updated).to.be.closeTo(expected, FLOAT32_TOLERANCE * Math.max(1, Math.abs(expected)));
-        disposeOptimizer(optimizer);
-        expect(tf.memory().numTensors).to.equal(before);
-      });
+  for (const backend of ['cpu', 'wasm'] as const) {
+    describe(`on the ${backend} backend`, () => {
+      before(() => useBackend(backend));
+      after(() => useBackend('cpu'));
 
-      it('leaks no tensor over 100,000 writes', () => {
-        const optimizer = testCase.make();
-        const group = asOptimizer(optimizer).paramGroups[0];
-        const before = tf.memory().numTensors;
-        const hasMomentum = 'momentum' in group;
-        const hasBetas = 'betas' in group;
-        for (let i = 0; i < 100000; i++) {
-          group.lr = i % 2 === 0 ? 0.25 : 0.125;
-          if (hasMomentum && i % 10 === 0) group.momentum = i % 20 === 0 ? 0.5 : 0.9;
-          if (hasBetas && i % 10 === 0) group.betas = [i % 20 === 0 ? 0.5 : 0.9, 0.999];
-        }
-        expect(tf.memory().numTensors).to.equal(before);
-        expect(group.lr).to.equal(0.125);
-        disposeOptimizer(optimizer);
-      });
+      for (const testCase of cases) {
+        describe(testCase.name, () => {
+          it('applies a written lr (and momentum / beta1) at the very next update', () => {
+            const before = tf.memory().numTensors;
+            const optimizer = testCase.make();
+            const group = asOptimizer(optimizer).paramGroups[0];
+            testCase.change(group);
+            const updated = updateOnce(optimizer);
+            const expected = testCase.expected(true);
+            const unchanged = testCase.expected(false);
+            expect(Math.abs(expected - unchanged)).to.be.greaterThan(10 * FLOAT32_TOLERANCE, 'the check must discriminate');
+            expect(updated).to.be.closeTo(expected, FLOAT32_TOLERANCE * Math.max(1, Math.abs(expected)));
+            disposeOptimizer(optimizer);
+            expect(tf.memory().numTensors).to.equal(before);
+          });
+
+          it('leaks no tensor over 100,000 writes', () => {
+            const optimizer = testCase.make();
+            const group = asOptimizer(optimizer).paramGroups[0];
+            const before = tf.memory().numTensors;
+            const hasMomentum = 'momentum' in group;
+            const hasBetas = 'betas' in group;
+            for (let i = 0; i < 100000; i++) {
+              group.lr = i % 2 === 0 ? 0.25 : 0.125;
+              if (hasMomentum && i % 10 === 0) group.momentum = i % 20 === 0 ? 0.5 : 0.9;
+              if (hasBetas && i % 10 === 0) group.betas = [i % 20 === 0 ? 0.5 : 0.9, 0.999];
+            }
+            expect(tf.memory().numTensors).to.equal(before);
+            expect(group.lr).to.equal(0.125);
+            disposeOptimizer(optimizer);
+          });
+        });
+      }
     });
   }
 
