@@ -2,7 +2,7 @@ import { LRScheduler } from '../lr-scheduler';
 import { floorDiv, mod, pow } from '../math';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
-import { encodeFloat } from '../state/encoding';
+import { decodeFloat, encodeFloat } from '../state/encoding';
 import type { StateReader, SchedulerState } from '../state/state-reader';
 
 export interface StepLROptions {
@@ -65,7 +65,10 @@ export class StepLR extends LRScheduler {
 
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
-    const stepSize = reader.number('step_size');
+    const stepSize = reader.value('step_size', 'a non-zero number', (raw) => {
+      const value = decodeFloat(raw);
+      return value !== 0 && !Number.isNaN(value) ? value : undefined;
+    });
     const gamma = reader.number('gamma');
     return () => {
       applyBase();

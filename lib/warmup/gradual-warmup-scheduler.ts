@@ -1,7 +1,7 @@
 import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
-import { encodeFloat } from '../state/encoding';
+import { decodeFloat, encodeFloat } from '../state/encoding';
 import type { SchedulerState, StateReader } from '../state/state-reader';
 
 export interface GradualWarmupSchedulerOptions {
@@ -149,8 +149,14 @@ export class GradualWarmupScheduler extends LRScheduler {
 
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
-    const multiplier = reader.number('multiplier');
-    const totalEpoch = reader.number('total_epoch');
+    const multiplier = reader.value('multiplier', 'a number >= 1', (raw) => {
+      const value = decodeFloat(raw);
+      return value !== undefined && value >= 1 ? value : undefined;
+    });
+    const totalEpoch = reader.value('total_epoch', 'a non-zero number', (raw) => {
+      const value = decodeFloat(raw);
+      return value !== 0 && !Number.isNaN(value) ? value : undefined;
+    });
     const finished = reader.boolean('finished');
     const savedAfter = reader.raw('after_scheduler');
     let applyAfter = (): void => {};

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { InvalidArgumentError, StepLR, VirtualOptimizer } from '../../lib';
+import { InvalidArgumentError, InvalidStateError, StepLR, VirtualOptimizer } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
 import { runSchedule } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
@@ -48,5 +48,18 @@ describe('StepLR', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
     expect(() => new StepLR(optimizer, { stepSize: 2, gama: 0.5 } as never)).to.throw(InvalidArgumentError, /unknown option "gama"/);
     expect(() => new StepLR(optimizer, { stepSize: '2' } as never)).to.throw(InvalidArgumentError, /"stepSize" must be a non-zero number, got "2"/);
+  });
+});
+
+describe('StepLR state', () => {
+  it('rejects a state whose step_size could only crash the next step, changing nothing', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+    const scheduler = new StepLR(optimizer, { stepSize: 2 });
+    const state = scheduler.stateDict();
+    expect(() => scheduler.loadStateDict({ ...state, step_size: 0, last_epoch: 9 })).to.throw(
+      InvalidStateError,
+      'StepLR.loadStateDict: key "step_size" must be a non-zero number, got 0',
+    );
+    expect(scheduler.stateDict()).to.deep.equal(state);
   });
 });

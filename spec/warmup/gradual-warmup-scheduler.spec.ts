@@ -143,3 +143,17 @@ describe('GradualWarmupScheduler', () => {
     expect(JSON.stringify(warmup.stateDict())).to.equal(before);
   });
 });
+
+describe('GradualWarmupScheduler state', () => {
+  it('rejects a multiplier below 1 or a zero total_epoch in a state dict, changing nothing', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+    const warmup = new GradualWarmupScheduler(optimizer, { multiplier: 2, totalEpoch: 3 });
+    const state = warmup.stateDict();
+    expect(() => warmup.loadStateDict({ ...state, multiplier: 0.5 })).to.throw(
+      InvalidStateError,
+      'GradualWarmupScheduler.loadStateDict: key "multiplier" must be a number >= 1, got 0.5',
+    );
+    expect(() => warmup.loadStateDict({ ...state, total_epoch: 0 })).to.throw(InvalidStateError, /key "total_epoch" must be a non-zero number, got 0/);
+    expect(warmup.stateDict()).to.deep.equal(state);
+  });
+});
