@@ -4,7 +4,7 @@
  * Adam optimizers (CPU backend), and PyTorch's own class in the same run; prints the tables and
  * writes bench/results.json.
  *
- *   npm run bench                      everything (about 10 minutes)
+ *   npm run bench                      everything (about 5 minutes)
  *   npm run bench -- --quick           fewer runs, 10^5 instead of 10^6 steps (numbers are rougher)
  *   npm run bench -- --only StepLR,OneCycleLR
  *   npm run bench -- --no-python       skip PyTorch

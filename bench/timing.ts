@@ -67,6 +67,7 @@ function runOnce<T>(spec: RunSpec<T>): { perOp: number; intervals: number } {
   const positions = spec.positions ?? 1;
   let total = 0;
   for (let p = 0; p < positions; p++) total += median(times.filter((_, i) => i % positions === p));
+  if (process.env.BENCH_DEBUG) process.stderr.write(`run: ${(total / (positions * spec.opsPerInterval)).toFixed(1)} ns/op [${times.slice(0, 12).map((t) => Math.round(t / spec.opsPerInterval)).join(' ')} ...]\n`);
   return { perOp: total / (positions * spec.opsPerInterval), intervals: times.length };
 }
 
