@@ -3,7 +3,7 @@
  * spec/helpers/sample-schedules.ts (shared with the PyTorch script as JSON), how its driver is
  * stepped, and how it is built over a VirtualOptimizer or over real tfjs optimizers.
  */
-import { fromConfig, VirtualOptimizer, type BuiltSchedule, type LRScheduler, type ScheduleConfig } from '../lib';
+import { fromConfig, VirtualOptimizer, type BuiltSchedule, type LRScheduler, type ScheduleConfig } from './library';
 import { SAMPLE_SCHEDULES } from '../spec/helpers/sample-schedules';
 
 /** The composites take no epoch (GradualWarmupScheduler does, but hands it to its after-scheduler). */
@@ -74,13 +74,13 @@ export function stepperFor(className: string): Stepper {
 
 /** A schedule over a VirtualOptimizer, already "stepped" once so no warning check fires later. */
 export function buildPlain(config: ScheduleConfig): BuiltSchedule {
-  let virtual: VirtualOptimizer | undefined;
+  let virtual: InstanceType<typeof VirtualOptimizer> | undefined;
   const built = fromConfig(config, {
     optimizer: (_kind, groups) => {
       virtual = new VirtualOptimizer(groups);
       return virtual;
     },
   });
-  (virtual as VirtualOptimizer).step();
+  (virtual as InstanceType<typeof VirtualOptimizer>).step();
   return built;
 }

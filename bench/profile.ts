@@ -4,7 +4,7 @@
  *
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile.ts CosineAnnealingLR [steps] [plain|sgd|adam]
  */
-import { setWarningHandler, type LRScheduler } from '../lib';
+import { setWarningHandler, type LRScheduler } from './library';
 import { benchConfig, buildPlain, STEPS_PER_SCHEDULE, stepperFor } from './cases';
 import { median, now } from './timing';
 

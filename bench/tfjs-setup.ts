@@ -5,7 +5,7 @@
  * tensor swap, an `accBeta1` reset for Adam when beta1 changes), and nothing else.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fromConfig, type BuiltSchedule, type ParamGroup, type ScheduleConfig } from '../lib';
+import { fromConfig, type BuiltSchedule, type ParamGroup, type ScheduleConfig } from './library';
 
 /** The two optimizer columns of the benchmark. */
 export type TfjsColumn = 'sgd' | 'adam';

@@ -8,7 +8,7 @@
  *   node --expose-gc --import tsx bench/worker.ts reference <out.json> [--quick]
  */
 import { writeFileSync } from 'node:fs';
-import { pymath, setWarningHandler, type LRScheduler } from '../lib';
+import { pymath, setWarningHandler, type LRScheduler } from './library';
 import { benchConfig, buildPlain, EPOCHS, hasClosedForm, STEPS_PER_SCHEDULE, stepperFor, takesEpoch, type Stepper } from './cases';
 import { collectGarbage, gcAvailable, measure, measurePair, now, type Timing } from './timing';
 

@@ -11,16 +11,18 @@ export interface SchedulerWarning {
 
 export type WarningHandler = (warning: SchedulerWarning) => void;
 
-const alreadyShown = new Set<string>();
+/** Messages already shown, by category (no string is built per warning: step(epoch) warns every call). */
+const alreadyShown = new Map<string, Set<string>>();
 
 /**
  * The default handler: shows each distinct message once (like Python's default warning filter),
  * through `process.emitWarning`, or `console.warn` where there is no `process`.
  */
 export const defaultWarningHandler: WarningHandler = (warning) => {
-  const key = `${warning.category}: ${warning.message}`;
-  if (alreadyShown.has(key)) return;
-  alreadyShown.add(key);
+  let shown = alreadyShown.get(warning.category);
+  if (shown === undefined) alreadyShown.set(warning.category, (shown = new Set()));
+  if (shown.has(warning.message)) return;
+  shown.add(warning.message);
   const nodeProcess = (globalThis as { process?: { emitWarning?: (message: string, type: string) => void } }).process;
   if (nodeProcess?.emitWarning) nodeProcess.emitWarning(warning.message, warning.category);
   else console.warn(`${warning.category}: ${warning.message}`);
