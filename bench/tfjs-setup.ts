@@ -5,6 +5,7 @@
  * tensor swap, an `accBeta1` reset for Adam when beta1 changes), and nothing else.
  */
 import * as tf from '@tensorflow/tfjs';
+import { cyclesMomentum, makeTfjsOptimizer } from '../spec/helpers/tfjs';
 import { fromConfig, type BuiltSchedule, type ParamGroup, type ScheduleConfig } from './library';
 
 /** The two optimizer columns of the benchmark. */
@@ -27,10 +28,6 @@ interface OptimizerFields {
   setLearningRate?(lr: number): void;
 }
 
-function cyclesMomentum(config: ScheduleConfig): boolean {
-  return config.schedulers.some((s) => (s.type === 'CyclicLR' || s.type === 'OneCycleLR') && s.args?.cycle_momentum !== false);
-}
-
 /**
  * The config for a column: `sgd` keeps the sample's optimizer (plain SGD, or Momentum where the
  * sample has momentum or a scheduler cycles it, as PyTorch's SGD always carries one); `adam`
@@ -44,21 +41,6 @@ export function columnConfig(config: ScheduleConfig, column: TfjsColumn): Schedu
   return copy;
 }
 
-function makeOptimizer(kind: string, group: ParamGroup, momentumForSgd: boolean): tf.Optimizer {
-  switch (kind) {
-    case 'sgd':
-      return momentumForSgd ? tf.train.momentum(group.lr, 0) : tf.train.sgd(group.lr);
-    case 'sgd_momentum':
-      return tf.train.momentum(group.lr, group.momentum as number);
-    case 'adam': {
-      const [beta1, beta2] = group.betas as number[];
-      return tf.train.adam(group.lr, beta1, beta2);
-    }
-    default:
-      throw new Error(`bench: unknown optimizer kind ${kind}`);
-  }
-}
-
 /** Builds the optimizers of `config` (no scheduler), with one variable each. */
 function makeOptimizers(config: ScheduleConfig): { optimizers: tf.Optimizer[]; variables: tf.Variable[]; gradients: tf.Tensor[] } {
   const momentumForSgd = cyclesMomentum(config);
@@ -69,7 +51,7 @@ function makeOptimizers(config: ScheduleConfig): { optimizers: tf.Optimizer[]; v
     const group = { ...raw } as ParamGroup;
     if (config.optimizer.kind === 'adam') group.betas = (group.betas as number[] | undefined) ?? [0.9, 0.999];
     if (config.optimizer.kind === 'sgd_momentum') group.momentum = group.momentum ?? 0.9;
-    optimizers.push(makeOptimizer(config.optimizer.kind, group, momentumForSgd));
+    optimizers.push(makeTfjsOptimizer(config.optimizer.kind, group, momentumForSgd));
     variables.push(tf.tidy(() => tf.variable(tf.zeros([4]))));
     gradients.push(tf.zeros([4]));
   }

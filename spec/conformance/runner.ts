@@ -13,9 +13,8 @@ import {
   type OptimizerState,
   type SchedulerState,
   type SchedulerWarning,
-  type ParamGroup,
 } from '../../lib';
-import { disposeOptimizer } from '../helpers/tfjs';
+import { cyclesMomentum, disposeOptimizer, makeTfjsOptimizer } from '../helpers/tfjs';
 import { DEVIATIONS, type DeviationContext } from './deviations';
 import type { Encoded, ErrorRecord, Op, RecordedState, Scenario } from './scenario';
 
@@ -76,12 +75,6 @@ export interface Session {
   gradients: tf.Tensor[];
 }
 
-function cyclesMomentum(scenario: Scenario): boolean {
-  return scenario.schedulers.some(
-    (s) => (s.type === 'CyclicLR' || s.type === 'OneCycleLR') && s.args?.cycle_momentum !== false,
-  );
-}
-
 export function buildSession(scenario: Scenario): Session {
   const optimizers: tf.Optimizer[] = [];
   const variables: tf.Variable[] = [];
@@ -104,22 +97,6 @@ export function buildSession(scenario: Scenario): Session {
     throw error;
   }
   return session as Session;
-}
-
-function makeTfjsOptimizer(kind: string, group: ParamGroup, useMomentumForSgd: boolean): tf.Optimizer {
-  switch (kind) {
-    case 'sgd':
-      // PyTorch's SGD always carries a momentum (0); tfjs's momentum optimizer at 0 computes plain SGD.
-      return useMomentumForSgd ? tf.train.momentum(group.lr, 0) : tf.train.sgd(group.lr);
-    case 'sgd_momentum':
-      return tf.train.momentum(group.lr, group.momentum as number);
-    case 'adam': {
-      const [beta1, beta2] = group.betas as number[];
-      return tf.train.adam(group.lr, beta1, beta2);
-    }
-    default:
-      throw new Error(`conformance: unknown optimizer kind ${kind}`);
-  }
 }
 
 export function disposeSession(session: Partial<Session>): void {
