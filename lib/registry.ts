@@ -26,9 +26,14 @@ import { ReduceLROnPlateau } from './schedulers/reduce-lr-on-plateau';
 import { SequentialLR } from './schedulers/sequential-lr';
 import { ChainedScheduler } from './schedulers/chained-scheduler';
 
-/** A scheduler class: `new (optimizer, options)`. `optimizer` is `null` only for ChainedScheduler. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type SchedulerConstructor = new (optimizer: any, options: any) => LRScheduler;
+/**
+ * A scheduler class: `new (optimizer, options)` (`optimizer` is `null` only for ChainedScheduler).
+ * The parameters are `never` so that every class, whatever its options type, fits.
+ */
+export type SchedulerConstructor = new (optimizer: never, options: never) => LRScheduler;
+
+/** How the factory calls a registered class: options are checked by the class itself. */
+type FactoryCall = new (optimizer: OptimizerLike | null, options: Record<string, unknown>) => LRScheduler;
 
 const registry = new Map<string, SchedulerConstructor>();
 
@@ -82,7 +87,7 @@ export function createScheduler(optimizer: OptimizerLike | null, type: string, a
   }
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(args)) options[camelCaseOption(key)] = value;
-  return new constructor(optimizer, options);
+  return new (constructor as unknown as FactoryCall)(optimizer, options);
 }
 
 registerScheduler(StepLR.className, StepLR);
