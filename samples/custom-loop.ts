@@ -14,6 +14,7 @@
  *
  *   npx tsx samples/custom-loop.ts
  */
+import './use-tfjs-node-if-installed';
 import * as tf from '@tensorflow/tfjs';
 import { GradualWarmupScheduler, StepLR } from '../lib';
 

@@ -3,6 +3,7 @@
  * a 5-epoch warmup from 0, then `step(epoch)` for epochs 1..19. Prints `epoch lr`, exactly the lines
  * PyTorch prints for the Python original.
  */
+import './use-tfjs-node-if-installed';
 import * as tf from '@tensorflow/tfjs';
 import { GradualWarmupScheduler, StepLR } from '../lib';
 

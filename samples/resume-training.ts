@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import './use-tfjs-node-if-installed';
 import * as tf from '@tensorflow/tfjs';
 import { OneCycleLR } from '../lib';
 import { loadCheckpoint, saveCheckpoint } from '../lib/checkpoint';
