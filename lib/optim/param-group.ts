@@ -23,11 +23,6 @@ export interface ParamGroupsLike {
   iterations?: number;
 }
 
-/** Reads the momentum a momentum-cycling scheduler sees: `betas[0]` when `useBeta1`, else `momentum`. */
-export function readMomentum(group: ParamGroup, useBeta1: boolean): number {
-  return useBeta1 ? (group.betas as number[])[0] : (group.momentum as number);
-}
-
 /**
  * Writes momentum as CyclicLR / OneCycleLR do: `betas[0]` when `useBeta1`, else `momentum`.
  * For a plain group the betas pair is updated in place (no allocation on the hot path).
