@@ -16,7 +16,12 @@ export interface ParamGroup {
   [key: string]: unknown;
 }
 
-/** Anything with PyTorch-like param groups: a plain object, or the view of tfjs optimizers. */
+/**
+ * Anything with PyTorch-like param groups: a plain object, or the view of tfjs optimizers. A
+ * group's `lr` reads back the number last written to it, as a plain property does (and the groups
+ * over tfjs optimizers): schedulers record the values they write as their last learning rates,
+ * where PyTorch reads the groups again.
+ */
 export interface ParamGroupsLike {
   paramGroups: ParamGroup[];
   /** How many optimizer updates have happened; enables the "scheduler stepped before optimizer" warning. */
@@ -32,9 +37,8 @@ export function writeMomentum(group: ParamGroup, value: number, useBeta1: boolea
     group.momentum = value;
     return;
   }
-  const betas = group.betas as number[];
   if (isBetasOwner(group)) group.setBeta1(value);
-  else betas[0] = value;
+  else (group.betas as number[])[0] = value;
 }
 
 interface BetasOwner {

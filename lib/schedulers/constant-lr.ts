@@ -52,8 +52,8 @@ export class ConstantLR extends LRScheduler {
   }
 
   override getLr(): readonly number[] {
-    this.warnIfOutsideStep();
-    const groups = this.optimizer.paramGroups;
+    if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
+    const groups = this.groups;
     const lrs = this.nextLrs;
     for (let i = 0; i < groups.length; i++) {
       if (this.lastEpoch === 0) lrs[i] = groups[i].lr * this.factor;

@@ -53,7 +53,7 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 
   override getLr(): readonly number[] {
-    this.warnIfOutsideStep();
+    if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
     const groups = this.optimizer.paramGroups;
     const lrs = this.nextLrs;
     const { etaMin, tMax, lastEpoch } = this;

@@ -79,7 +79,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   }
 
   override getLr(): readonly number[] {
-    this.warnIfOutsideStep();
+    if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
     const lrs = this.nextLrs;
     const { etaMin } = this;
     const factor = 1 + cos((PI * this.tCur) / this.tI);

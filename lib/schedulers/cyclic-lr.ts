@@ -189,7 +189,7 @@ export class CyclicLR extends LRScheduler {
   }
 
   override getLr(): readonly number[] {
-    this.warnIfOutsideStep();
+    if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
     const lastEpoch = this.lastEpoch;
     const cycle = floor(1 + lastEpoch / this.totalSize);
     const x = 1.0 + lastEpoch / this.totalSize - cycle;
@@ -204,7 +204,7 @@ export class CyclicLR extends LRScheduler {
       lrs[i] = this.baseLrs[i] + baseHeight * (this.scaleFnCustom === null ? builtInScale : this.scaleFnCustom(scaleArgument));
     }
     if (this.cycleMomentum) {
-      const groups = this.optimizer.paramGroups;
+      const groups = this.groups;
       const momentums = this.maxMomentums;
       // PyTorch computes every momentum before writing any (scale functions may throw).
       const pending = this.pendingMomentums;

@@ -34,7 +34,7 @@ export class ExponentialLR extends LRScheduler {
   }
 
   override getLr(): readonly number[] {
-    this.warnIfOutsideStep();
+    if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
     const groups = this.optimizer.paramGroups;
     const lrs = this.nextLrs;
     // The constructor's initial step keeps the lrs (a resumed scheduler must not decay twice).

@@ -47,7 +47,7 @@ export class LambdaLR extends LRScheduler {
   }
 
   override getLr(): readonly number[] {
-    this.warnIfOutsideStep();
+    if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
     const lrs = this.nextLrs;
     for (let i = 0; i < lrs.length; i++) lrs[i] = this.baseLrs[i] * this.lrLambdas[i](this.lastEpoch);
     return lrs;

@@ -54,8 +54,8 @@ export class LinearLR extends LRScheduler {
   }
 
   override getLr(): readonly number[] {
-    this.warnIfOutsideStep();
-    const groups = this.optimizer.paramGroups;
+    if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
+    const groups = this.groups;
     const lrs = this.nextLrs;
     if (this.lastEpoch === 0) {
       for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr * this.startFactor;

@@ -67,7 +67,7 @@ export class MultiStepLR extends LRScheduler {
   }
 
   override getLr(): readonly number[] {
-    this.warnIfOutsideStep();
+    if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
     const groups = this.optimizer.paramGroups;
     const lrs = this.nextLrs;
     const count = this.milestones.get(this.lastEpoch);

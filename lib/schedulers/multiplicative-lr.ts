@@ -39,8 +39,8 @@ export class MultiplicativeLR extends LRScheduler {
   }
 
   override getLr(): readonly number[] {
-    this.warnIfOutsideStep();
-    const groups = this.optimizer.paramGroups;
+    if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
+    const groups = this.groups;
     const lrs = this.nextLrs;
     // Only the constructor's initial step keeps the lrs; any later step multiplies, also at
     // lastEpoch 0 (after step(-1)) and with step(epoch) (there is no closed form).

@@ -49,7 +49,7 @@ export class PolynomialLR extends LRScheduler {
   }
 
   override getLr(): readonly number[] {
-    this.warnIfOutsideStep();
+    if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
     const groups = this.optimizer.paramGroups;
     const lrs = this.nextLrs;
     if (this.isInitial || this.lastEpoch > this.totalIters) {

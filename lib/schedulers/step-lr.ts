@@ -1,5 +1,5 @@
 import { LRScheduler } from '../lr-scheduler';
-import { floorDiv, mod, pow } from '../math';
+import { floorDiv, pow } from '../math';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
 import { decodeFloat, encodeFloat } from '../state/encoding';
@@ -42,10 +42,12 @@ export class StepLR extends LRScheduler {
   }
 
   override getLr(): readonly number[] {
-    this.warnIfOutsideStep();
-    const groups = this.optimizer.paramGroups;
+    if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
+    const groups = this.groups;
     const lrs = this.nextLrs;
-    const decay = this.lastEpoch !== 0 && mod(this.lastEpoch, this.stepSize) === 0;
+    // Python's `last_epoch % step_size == 0`: its `%` is 0 exactly when JavaScript's is (it only
+    // adds the divisor to a non-zero remainder of the other sign), and stepSize is never 0.
+    const decay = this.lastEpoch !== 0 && this.lastEpoch % this.stepSize === 0;
     for (let i = 0; i < groups.length; i++) lrs[i] = decay ? groups[i].lr * this.gamma : groups[i].lr;
     return lrs;
   }
