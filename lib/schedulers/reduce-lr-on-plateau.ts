@@ -201,12 +201,18 @@ export class ReduceLROnPlateau extends LRScheduler {
       this.minLrs = new Array<number>(groups.length).fill(this.defaultMinLr);
     }
     for (let i = 0; i < groups.length; i++) {
-      const oldLr = groups[i].lr;
+      const group = groups[i];
+      const oldLr = group.lr;
       const scaled = oldLr * this.factor;
       const minLr = this.minLrs[i];
-      // Python's max(a, b) returns a unless b > a (so a NaN product stays NaN).
-      const newLr = minLr > scaled ? minLr : scaled;
-      if (oldLr - newLr > this.eps) groups[i].lr = newLr;
+      // new_lr = max(scaled, min_lr): Python's max(a, b) returns a unless b > a (so a NaN product
+      // stays NaN). Two branches rather than one variable holding either: V8 would box `scaled`
+      // to merge it with a small-integer `minLr`, a heap number per group and reduction.
+      if (minLr > scaled) {
+        if (oldLr - minLr > this.eps) group.lr = minLr;
+      } else if (oldLr - scaled > this.eps) {
+        group.lr = scaled;
+      }
     }
   }
 
