@@ -185,7 +185,7 @@ export class OneCycleLR extends LRScheduler {
   }
 
   override getLr(): readonly number[] {
-    this.warnIfOutsideStep();
+    if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
     const stepNum = this.lastEpoch;
     if (stepNum > this.totalSteps) {
       throw new InvalidArgumentError(`OneCycleLR: Tried to step ${String(stepNum)} times. The specified number of total steps is ${String(this.totalSteps)}`);
@@ -203,13 +203,23 @@ export class OneCycleLR extends LRScheduler {
     if (length === 0) throw new PythonArithmeticError('OneCycleLR: float division by zero', 'ZeroDivisionError');
     const pct = (stepNum - startStep) / length;
     const cosOut = this.annealFuncType === 'cos' ? cos(PI * pct) + 1 : 0;
-    const groups = this.optimizer.paramGroups;
+    const groups = this.groups;
     const lrs = this.nextLrs;
+    const { start_lr: startLr, end_lr: endLr, start_momentum: startMomentum, end_momentum: endMomentum } = current;
+    const startLrKey = keyCode(startLr);
+    const endLrKey = keyCode(endLr);
+    const startMomentumKey = keyCode(startMomentum);
+    const endMomentumKey = keyCode(endMomentum);
     for (let g = 0; g < groups.length; g++) {
       const group = groups[g];
-      lrs[g] = this.anneal(groupValue(group, current.start_lr), groupValue(group, current.end_lr), pct, cosOut);
+      lrs[g] = this.anneal(groupValue(group, startLrKey, startLr), groupValue(group, endLrKey, endLr), pct, cosOut);
       if (this.cycleMomentum) {
-        const momentum = this.anneal(groupValue(group, current.start_momentum), groupValue(group, current.end_momentum), pct, cosOut);
+        const momentum = this.anneal(
+          groupValue(group, startMomentumKey, startMomentum),
+          groupValue(group, endMomentumKey, endMomentum),
+          pct,
+          cosOut,
+        );
         writeMomentum(group, momentum, this.useBeta1);
       }
     }
@@ -263,17 +273,68 @@ function phase(endStep: number, startLr: string, endLr: string, startMomentum: s
   return { end_step: endStep, start_lr: startLr, end_lr: endLr, start_momentum: startMomentum, end_momentum: endMomentum };
 }
 
-/** `group[key]` as PyTorch reads it: a missing key is Python's KeyError. */
-function groupValue(group: ParamGroup, key: string): number {
-  const value = group[key];
-  if (typeof value !== 'number') {
-    throw new InvalidArgumentError(
-      `OneCycleLR: param group has no ${JSON.stringify(key)} (a resumed OneCycleLR reads initial_lr, max_lr, min_lr, ` +
-        'max_momentum and base_momentum from the groups: load the optimizer state first)',
-      'KeyError',
-    );
+/** The phase keys OneCycleLR writes into the groups, as small integers (`keyCode`); any other key is `Other`. */
+const enum PhaseKey {
+  InitialLr,
+  MaxLr,
+  MinLr,
+  MaxMomentum,
+  BaseMomentum,
+  Other,
+}
+
+function keyCode(key: string): PhaseKey {
+  switch (key) {
+    case 'initial_lr':
+      return PhaseKey.InitialLr;
+    case 'max_lr':
+      return PhaseKey.MaxLr;
+    case 'min_lr':
+      return PhaseKey.MinLr;
+    case 'max_momentum':
+      return PhaseKey.MaxMomentum;
+    case 'base_momentum':
+      return PhaseKey.BaseMomentum;
+    default:
+      return PhaseKey.Other;
   }
-  return value;
+}
+
+/**
+ * `group[key]` as PyTorch reads it (`code` is `keyCode(key)`): a missing key is Python's KeyError.
+ * The keys OneCycleLR writes are read by name: one `group[key]` load seeing four keys is
+ * megamorphic in V8, which then boxes every number it reads (a heap number per load).
+ */
+function groupValue(group: ParamGroup, code: PhaseKey, key: string): number {
+  let value: unknown;
+  switch (code) {
+    case PhaseKey.InitialLr:
+      value = group.initial_lr;
+      break;
+    case PhaseKey.MaxLr:
+      value = group.max_lr;
+      break;
+    case PhaseKey.MinLr:
+      value = group.min_lr;
+      break;
+    case PhaseKey.MaxMomentum:
+      value = group.max_momentum;
+      break;
+    case PhaseKey.BaseMomentum:
+      value = group.base_momentum;
+      break;
+    default:
+      value = group[key];
+  }
+  return typeof value === 'number' ? value : missingKey(key);
+}
+
+function missingKey(key: string): never {
+  throw new InvalidArgumentError(
+    `OneCycleLR: param group has no ${JSON.stringify(key)} (a resumed OneCycleLR reads initial_lr, max_lr, min_lr, ` +
+      'max_momentum and base_momentum from the groups: load the optimizer state first)',
+    'KeyError',
+  );
 }
 
 function decodePhases(raw: unknown): OneCycleLRPhase[] | undefined {
