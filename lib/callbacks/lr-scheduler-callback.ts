@@ -59,6 +59,8 @@ interface WarmupLike {
 }
 
 const OPTION_NAMES = ['interval', 'frequency', 'monitor', 'tf'];
+/** What the per-batch hooks return when they have nothing to wait for (one promise, not one per batch). */
+const RESOLVED: Promise<void> = Promise.resolve();
 const brand = new WeakSet<object>();
 
 /**
@@ -104,6 +106,8 @@ export class LRSchedulerCallback {
   #fitModel: ModelLike | null = null;
   #usedLrs: number[] = [];
   #lrKeys: string[] = [];
+  #metricDecidedFor: LRScheduler | null = null;
+  #usesMetric = false;
 
   constructor(scheduler: LRScheduler | SchedulerFactory, options: LRSchedulerCallbackOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -189,14 +193,25 @@ export class LRSchedulerCallback {
     this.#batchesThisEpoch = 0;
   };
 
-  readonly onBatchBegin = async (): Promise<void> => {};
+  readonly onBatchBegin = (): Promise<void> => RESOLVED;
 
-  readonly onBatchEnd = async (batch: number, logs?: CallbackLogs): Promise<void> => {
-    const scheduler = this.#active();
-    this.#recordUsedLrs(scheduler);
-    this.#batchesThisEpoch += 1;
-    this.#batches += 1;
-    if (this.interval === 'batch' && this.#batches % this.frequency === 0) await this.#step(scheduler, logs, 'batch');
+  // Not an async function: one runs on every batch, and V8 allocates a promise and, as this one would
+  // contain an await, its suspended state (about 230 bytes) on every call. Errors still reject the
+  // returned promise, as from an async function.
+  readonly onBatchEnd = (batch: number, logs?: CallbackLogs): Promise<void> => {
+    try {
+      const scheduler = this.#active();
+      this.#recordUsedLrs(scheduler);
+      this.#batchesThisEpoch += 1;
+      this.#batches += 1;
+      if (this.interval === 'batch' && this.#batches % this.frequency === 0) {
+        if (this.#stepsOnMetric(scheduler)) return this.#step(scheduler, logs, 'batch');
+        scheduler.step();
+      }
+      return RESOLVED;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   };
 
   readonly onEpochEnd = async (epoch: number, logs?: CallbackLogs): Promise<void> => {
@@ -223,6 +238,15 @@ export class LRSchedulerCallback {
     const keys = (metrics as unknown[]).filter((key): key is string => typeof key === 'string');
     const available = this.interval === 'epoch' ? keys : [...keys.filter((key) => !key.startsWith('val_')), 'batch', 'size'];
     if (!available.includes(monitor)) throw missingKey(monitor, this.interval, available);
+  }
+
+  /** `usesMetric(scheduler)`, worked out once per scheduler (class names are compared, twice for a warmup). */
+  #stepsOnMetric(scheduler: LRScheduler): boolean {
+    if (this.#metricDecidedFor !== scheduler) {
+      this.#metricDecidedFor = scheduler;
+      this.#usesMetric = usesMetric(scheduler);
+    }
+    return this.#usesMetric;
   }
 
   #active(): LRScheduler {
