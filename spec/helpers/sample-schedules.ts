@@ -56,6 +56,31 @@ export const SAMPLE_SCHEDULES: Readonly<Record<string, ScheduleConfig>> = {
   },
 };
 
+/**
+ * Arguments that make a sample fit for very long runs (10^7 steps, `step(epoch)` at 10^12):
+ * OneCycleLR's sample has 1000 total steps (a later step throws, as in PyTorch), and CyclicLR's
+ * triangular2 computes `2.0 ** (cycle - 1)`, which overflows (OverflowError in Python too) after
+ * 1024 cycles, so its cycle is made longer.
+ */
+const LONG_RUN_ARGS: Readonly<Record<string, Record<string, unknown>>> = {
+  OneCycleLR: { total_steps: 20_000_000 },
+  CyclicLR: { step_size_up: 10_000 },
+};
+
+/** The sample of `className` fit for 10^7 steps (see `LONG_RUN_ARGS`); a copy. */
+export function longRunSample(className: string): ScheduleConfig | undefined {
+  const sample = SAMPLE_SCHEDULES[className];
+  if (sample === undefined) return undefined;
+  const config = JSON.parse(JSON.stringify(sample)) as ScheduleConfig;
+  const args = LONG_RUN_ARGS[className];
+  if (args !== undefined) {
+    const driverId = config.driver ?? config.schedulers[config.schedulers.length - 1].id;
+    const driver = config.schedulers.find((s) => s.id === driverId);
+    if (driver !== undefined) driver.args = { ...driver.args, ...args };
+  }
+  return config;
+}
+
 const adamGroups = { kind: 'adam' as const, groups: [{ lr: 0.01, betas: [0.9, 0.999] }, { lr: 0.002, betas: [0.85, 0.99] }] };
 
 /**
