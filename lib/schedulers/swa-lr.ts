@@ -55,7 +55,7 @@ const isAnnealEpochs = (n: number): boolean => Number.isInteger(n) && n >= 0;
  *   if (epoch > swaStart) swa.step(); else cosine.step();
  * }
  * // new SWALR(optimizer, { swaLr: 0.05, annealEpochs: 4, annealStrategy: 'linear' }) alone, from 0.1:
- * // 0.1, 0.0875, 0.075, 0.0625, 0.05, 0.05, ...
+ * // 0.1, 0.0875..., 0.075..., 0.0625..., 0.05, 0.05, ...
  *
  * Differs from PyTorch: every option is checked before anything is written (PyTorch has already
  * written `swa_lr` into the groups when its `annealStrategy` or `annealEpochs` check fails), and a

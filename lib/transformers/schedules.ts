@@ -160,7 +160,7 @@ export function getConstantSchedule(optimizer: OptimizerLike, options: LastEpoch
  *
  * @example
  * const scheduler = getConstantScheduleWithWarmup(optimizer, { numWarmupSteps: 4 }); // lr 0.1
- * // steps 0..5: 0, 0.025, 0.05, 0.075, 0.1, 0.1
+ * // steps 0..5: 0, 0.025, 0.05, 0.075..., 0.1, 0.1
  */
 export function getConstantScheduleWithWarmup(optimizer: OptimizerLike, options: ConstantScheduleWithWarmupOptions): LambdaLR {
   const check = checker('getConstantScheduleWithWarmup', options, ['numWarmupSteps', 'lastEpoch']);
@@ -177,7 +177,7 @@ export function getConstantScheduleWithWarmup(optimizer: OptimizerLike, options:
  *
  * @example
  * const scheduler = getLinearScheduleWithWarmup(optimizer, { numWarmupSteps: 2, numTrainingSteps: 6 }); // lr 0.1
- * // steps 0..7: 0, 0.05, 0.1, 0.075, 0.05, 0.025, 0, 0
+ * // steps 0..7: 0, 0.05, 0.1, 0.075..., 0.05, 0.025, 0, 0
  */
 export function getLinearScheduleWithWarmup(optimizer: OptimizerLike, options: LinearScheduleWithWarmupOptions): LambdaLR {
   const check = checker('getLinearScheduleWithWarmup', options, ['numWarmupSteps', 'numTrainingSteps', 'lastEpoch']);
@@ -272,7 +272,7 @@ export function getPolynomialDecayScheduleWithWarmup(optimizer: OptimizerLike, o
  *
  * @example
  * const scheduler = getInverseSqrtSchedule(optimizer, { numWarmupSteps: 4 }); // lr 0.1, timescale 4
- * // steps 0..8: 0, 0.025, 0.05, 0.075, 0.1, 0.0894..., 0.0816..., 0.0755..., 0.0707...
+ * // steps 0..8: 0, 0.025, 0.05, 0.075..., 0.1, 0.0894..., 0.0816..., 0.0755..., 0.0707...
  *
  * Differs from transformers: a `timescale` that is not positive throws at construction (Python
  * divides by it, or takes the square root of a negative number, at a later step).
@@ -319,7 +319,7 @@ function minLrRateOf(check: OptionChecker, optimizer: OptimizerLike, options: Co
  *
  * @example
  * const scheduler = getCosineWithMinLrScheduleWithWarmup(optimizer, { numWarmupSteps: 0, numTrainingSteps: 2, minLrRate: 0.1 });
- * // lr 0.1, steps 0..2: 0.1, 0.055, 0.01
+ * // lr 0.1, steps 0..2: 0.1, 0.055..., 0.01...
  */
 export function getCosineWithMinLrScheduleWithWarmup(optimizer: OptimizerLike, options: CosineWithMinLrScheduleWithWarmupOptions): LambdaLR {
   const check = checker('getCosineWithMinLrScheduleWithWarmup', options, ['numWarmupSteps', 'numTrainingSteps', 'numCycles', 'lastEpoch', 'minLr', 'minLrRate']);
@@ -338,7 +338,7 @@ export function getCosineWithMinLrScheduleWithWarmup(optimizer: OptimizerLike, o
  *
  * @example
  * const scheduler = getCosineWithMinLrScheduleWithWarmupLrRate(optimizer, { numWarmupSteps: 2, numTrainingSteps: 4, minLrRate: 0 });
- * // lr 0.1, steps 0..4: 0.05, 0.1, 0.05, 0, 0.05
+ * // lr 0.1, steps 0..4: 0.05, 0.1, 0.05, 0, 0.0499...
  */
 export function getCosineWithMinLrScheduleWithWarmupLrRate(optimizer: OptimizerLike, options: CosineWithMinLrScheduleWithWarmupLrRateOptions): LambdaLR {
   const check = checker('getCosineWithMinLrScheduleWithWarmupLrRate', options, [
