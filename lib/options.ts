@@ -87,3 +87,12 @@ export class OptionChecker {
     return new Array<number>(groupCount).fill(single);
   }
 }
+
+/** PyTorch's keyword name as this package's option name: `step_size` -> `stepSize`, `T_max` -> `tMax`. */
+export function camelCaseOption(name: string): string {
+  const parts = name.split('_').filter((part) => part !== '');
+  if (parts.length === 0) return name;
+  return parts
+    .map((part, i) => (i === 0 ? part.charAt(0).toLowerCase() + part.slice(1) : part.charAt(0).toUpperCase() + part.slice(1)))
+    .join('');
+}

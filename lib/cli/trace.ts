@@ -175,8 +175,18 @@ class ScheduleInspector {
         const detail = typeof phase?.start_lr === 'string' && typeof phase?.end_lr === 'string' ? ` (${phase.start_lr} → ${phase.end_lr})` : '';
         return { key: `${id}:${index}`, label: `${name}${detail}`, warmup: phase?.end_lr === 'max_lr', phased: true };
       }
+      case 'SWALR': {
+        const stepCount = num(state, '_step_count');
+        const annealEpochs = num(state, 'anneal_epochs');
+        if (stepCount === undefined || annealEpochs === undefined) return simple;
+        // Only the constructor's step so far: another scheduler on the optimizer drives (SWA's pattern).
+        if (stepCount === 1 && annealEpochs > 0) return { key: `${id}:before`, label: 'SWALR not stepped yet', warmup: false, phased: true };
+        return stepCount - 1 < annealEpochs
+          ? { key: `${id}:anneal`, label: `anneal to swa_lr (${String(state._anneal_strategy)})`, warmup: false, phased: true }
+          : { key: `${id}:swa`, label: 'swa_lr', warmup: false, phased: true };
+      }
       default:
-        return simple;
+        return transformersPhase(id, type, args, state) ?? simple;
     }
   }
 
@@ -210,6 +220,63 @@ class ScheduleInspector {
       }
     }
   }
+}
+
+/** The decay of each transformers schedule function, by Python name (get_scheduler's names map onto them). */
+const TRANSFORMERS_DECAYS: Readonly<Record<string, string>> = {
+  get_constant_schedule_with_warmup: 'constant',
+  get_linear_schedule_with_warmup: 'linear decay',
+  get_cosine_schedule_with_warmup: 'cosine decay',
+  get_cosine_with_hard_restarts_schedule_with_warmup: 'cosine with hard restarts',
+  get_polynomial_decay_schedule_with_warmup: 'polynomial decay',
+  get_inverse_sqrt_schedule: 'inverse sqrt decay',
+  get_cosine_with_min_lr_schedule_with_warmup: 'cosine decay to min lr',
+  get_cosine_with_min_lr_schedule_with_warmup_lr_rate: 'cosine decay to min lr',
+  get_wsd_schedule: 'decay',
+};
+const GET_SCHEDULER_NAMES: Readonly<Record<string, string>> = {
+  linear: 'get_linear_schedule_with_warmup',
+  cosine: 'get_cosine_schedule_with_warmup',
+  cosine_with_restarts: 'get_cosine_with_hard_restarts_schedule_with_warmup',
+  polynomial: 'get_polynomial_decay_schedule_with_warmup',
+  constant_with_warmup: 'get_constant_schedule_with_warmup',
+  inverse_sqrt: 'get_inverse_sqrt_schedule',
+  cosine_with_min_lr: 'get_cosine_with_min_lr_schedule_with_warmup',
+  cosine_warmup_with_min_lr: 'get_cosine_with_min_lr_schedule_with_warmup_lr_rate',
+  warmup_stable_decay: 'get_wsd_schedule',
+};
+
+/**
+ * The phases of a transformers schedule function's LambdaLR, from its arguments and `last_epoch`:
+ * warmup, (WSD: stable,) decay, and past `num_training_steps` (where the cosine forms rise again).
+ */
+function transformersPhase(id: string, type: string, args: Record<string, unknown>, state: SchedulerState): PhaseInfo | undefined {
+  let fn = type;
+  let options = args;
+  if (type === 'get_scheduler') {
+    fn = GET_SCHEDULER_NAMES[String(args.name)] ?? '';
+    const kwargs = args.scheduler_specific_kwargs;
+    options = { ...(typeof kwargs === 'object' && kwargs !== null ? kwargs : {}), ...args };
+  }
+  const decay = TRANSFORMERS_DECAYS[fn];
+  const lastEpoch = num(state, 'last_epoch');
+  if (decay === undefined || lastEpoch === undefined) return undefined;
+  const value = (key: string): number | undefined => (typeof options[key] === 'number' ? (options[key] as number) : undefined);
+  const warmup = value('num_warmup_steps') ?? 0;
+  const phase = (name: string, isWarmup = false): PhaseInfo => ({ key: `${id}:${name}`, label: name, warmup: isWarmup, phased: true });
+  if (lastEpoch < warmup) return phase('warmup', true);
+  if (fn === 'get_wsd_schedule') {
+    const decaySteps = value('num_decay_steps') ?? 0;
+    const training = value('num_training_steps');
+    const stable = value('num_stable_steps') ?? (training === undefined ? 0 : training - warmup - decaySteps);
+    if (lastEpoch < warmup + stable) return phase('stable');
+    return lastEpoch < warmup + stable + decaySteps ? phase('decay') : phase('after the decay (min lr ratio)');
+  }
+  const training = value('num_training_steps');
+  if (training !== undefined && lastEpoch > training && fn !== 'get_constant_schedule_with_warmup' && fn !== 'get_inverse_sqrt_schedule') {
+    return phase(`past num_training_steps (${decay} continued)`);
+  }
+  return phase(decay);
 }
 
 /** An error thrown by a scheduler's `step()`: which op (index into the ops) and which point it would have made. */

@@ -119,6 +119,17 @@ function decodeValue(raw: unknown, path: string, context: DecodeContext): unknow
   return fail(`unexpected object (expected {"ref"}, {"fn"} or {"float"}), got keys ${Object.keys(record).join(', ')}`);
 }
 
+/** The argument of transformers' `get_scheduler` whose JSON object is a Python dict of keyword arguments. */
+const KWARGS_ARG = 'scheduler_specific_kwargs';
+
+/** A `scheduler_specific_kwargs` dict: an object whose values are decoded like arguments (or `null`). */
+function decodeKwargs(raw: unknown, path: string, context: DecodeContext): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return decodeValue(raw, path, context);
+  const kwargs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) kwargs[key] = decodeValue(value, `${path}.${key}`, context);
+  return kwargs;
+}
+
 /**
  * Builds the optimizer view and every scheduler of a configuration, in order, exactly as user code
  * constructing them one after the other would.
@@ -150,7 +161,8 @@ export function fromConfig(config: ScheduleConfig, options: FromConfigOptions = 
     }
     const args: Record<string, unknown> = {};
     for (const [key, raw] of Object.entries(rawArgs)) {
-      args[key] = decodeValue(raw, `${path}.args.${key}`, { schedulers, optimizer });
+      const context = { schedulers, optimizer };
+      args[key] = key === KWARGS_ARG ? decodeKwargs(raw, `${path}.args.${key}`, context) : decodeValue(raw, `${path}.args.${key}`, context);
     }
     const takesNoOptimizer = spec.type === 'ChainedScheduler';
     try {

@@ -16,7 +16,7 @@ export interface OptimizerState {
   param_groups: Array<Record<string, JsonValue>>;
 }
 
-const NUMERIC_KEYS = ['lr', 'initial_lr', 'momentum', 'max_lr', 'min_lr', 'max_momentum', 'base_momentum'];
+const NUMERIC_KEYS = ['lr', 'initial_lr', 'momentum', 'max_lr', 'min_lr', 'max_momentum', 'base_momentum', 'swa_lr'];
 
 export class OptimizerView {
   /** The param groups, one record each, shared by every scheduler on the same optimizer(s). */

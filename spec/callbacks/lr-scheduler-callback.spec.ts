@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import {
+  CosineAnnealingLR,
   GradualWarmupScheduler,
   InvalidArgumentError,
   LRSchedulerCallback,
   ReduceLROnPlateau,
   StepLR,
+  SWALR,
   VirtualOptimizer,
+  getScheduler,
   setWarningHandler,
   type LRScheduler,
   type SchedulerWarning,
@@ -185,6 +188,45 @@ describe('LRSchedulerCallback', () => {
       // then StepLR steps per iteration (halving at its step 2).
       expectLrs(probe.usedLrs.slice(1), [0.125, 0.25, 0.375, 0.5, 0.5, 0.5, 0.25]);
       expect(probe.usedLrs[0]).to.equal(0);
+      probe.dispose();
+      disposeOptimizer(optimizer);
+    });
+  });
+
+  describe("transformers' schedules and SWALR", () => {
+    it("steps a getScheduler('cosine') schedule per optimizer step, as the HuggingFace Trainer does (lrs of transformers on torch 2.13)", async () => {
+      const optimizer = tf.train.sgd(0.8);
+      const probe = linearProbe(optimizer);
+      const scheduler = getScheduler('cosine', optimizer, { numWarmupSteps: 2, numTrainingSteps: 8 });
+      await probe.model.fit(probe.x, probe.y, {
+        epochs: 2,
+        batchSize: BATCH_SIZE,
+        verbose: 0,
+        callbacks: [new LRSchedulerCallback(scheduler, { interval: 'batch' })],
+      });
+      // The first update trains at lr 0 (the warmup starts at 0), so the weight does not move.
+      expect(probe.usedLrs[0]).to.equal(0);
+      expectLrs(probe.usedLrs.slice(1), [0.4, 0.8, 0.7464101615137756, 0.6000000000000001, 0.4, 0.2000000000000001, 0.05358983848622452]);
+      expect(scheduler.lastEpoch).to.equal(8);
+      expect(scheduler.getLastLr()).to.deep.equal([0]);
+      probe.dispose();
+      disposeOptimizer(optimizer);
+    });
+
+    it("drives SWA's pattern in two fit() calls: CosineAnnealingLR up to swaStart, then SWALR (lrs of torch 2.13's loop)", async () => {
+      const optimizer = tf.train.sgd(0.8);
+      const probe = linearProbe(optimizer);
+      const cosine = new CosineAnnealingLR(optimizer, { tMax: 6 });
+      const swa = new SWALR(optimizer, { swaLr: 0.05, annealEpochs: 3 });
+      const swaStart = 3; // PyTorch: `if epoch > swa_start: swa.step() else: cosine.step()`
+      const fit = (scheduler: LRScheduler, initialEpoch: number, epochs: number): Promise<tf.History> =>
+        probe.model.fit(probe.x, probe.y, { initialEpoch, epochs, batchSize: BATCH_SIZE, verbose: 0, callbacks: [new LRSchedulerCallback(scheduler)] });
+      const first = await fit(cosine, 0, swaStart + 1);
+      const second = await fit(swa, swaStart + 1, 8);
+      const perEpoch = [0.8, 0.7464101615137756, 0.6000000000000001, 0.4, 0.2000000000000001, 0.1625000000000001, 0.08750000000000005, 0.05];
+      expectLrs(probe.usedLrs, perBatch(perEpoch));
+      expectLrs([...historyLr(first), ...historyLr(second)], perEpoch);
+      expect(swa.getLastLr()).to.deep.equal([0.05]);
       probe.dispose();
       disposeOptimizer(optimizer);
     });

@@ -79,13 +79,15 @@ function libraryValues(config: ScheduleConfig): Expected {
         momentum[g].push(Array.isArray(group.betas) ? group.betas[0] : (group.momentum as number));
       });
     record();
-    const ops: Array<{ op: string; metrics?: number }> =
-      (config.ops as Array<{ op: string; metrics?: number }> | undefined) ?? Array.from({ length: (config.steps as number | undefined) ?? 100 }, () => ({ op: 'step' }));
+    const ops: Array<{ op: string; metrics?: number; target?: string }> =
+      (config.ops as Array<{ op: string; metrics?: number; target?: string }> | undefined) ??
+      Array.from({ length: (config.steps as number | undefined) ?? 100 }, () => ({ op: 'step' }));
     for (const op of ops) {
       if (op.op !== 'step') continue;
       optimizer!.step();
-      if (op.metrics !== undefined) (built.driver.step as (metrics: number) => void)(op.metrics);
-      else built.driver.step();
+      const scheduler = op.target === undefined ? built.driver : built.schedulers[op.target];
+      if (op.metrics !== undefined) (scheduler.step as (metrics: number) => void)(op.metrics);
+      else scheduler.step();
       record();
     }
     return { lr, momentum };
@@ -228,6 +230,8 @@ describe('tfjs-lr-scheduler CLI', function () {
       ['SequentialLR over two groups', example('sequential.json')],
       ['CosineAnnealingWarmRestarts on Adam', example('warm-restarts.json')],
       ['ReduceLROnPlateau with metrics ops', example('plateau.json')],
+      ["transformers' get_scheduler('cosine')", example('hf-cosine.json')],
+      ['CosineAnnealingLR, then SWALR (ops with targets)', example('swa.json')],
     ];
     for (const [name, config] of configs) {
       it(`writes CSV values equal to the library's own, bit for bit: ${name}`, () => {
@@ -345,6 +349,18 @@ describe('tfjs-lr-scheduler CLI', function () {
       expect(sequential).to.match(/^LinearLR +0-9 +0\.01 → 0\.091 +0\.001 → 0\.0091$/m);
       expect(sequential).to.match(/^CosineAnnealingLR +10-39 /m);
       expect(sequential).to.match(/^ExponentialLR +40-50 /m);
+    });
+
+    it("prints the phases of a transformers schedule (warmup, decay, past num_training_steps) and of SWA's pattern", () => {
+      const hf = cliInProcess('describe', join(EXAMPLES, 'hf-cosine.json'), '--steps', '310').stdout;
+      expect(hf).to.match(/^warmup +0-29 +0 → 4\.833e-5$/m);
+      expect(hf).to.match(/^cosine decay +30-300 +5e-5 → 0$/m);
+      expect(hf).to.match(/^past num_training_steps \(cosine decay continued\) +301-310 /m);
+      expect(hf).to.match(/^warmup ends at step 29$/m);
+      const swa = cliInProcess('describe', join(EXAMPLES, 'swa.json')).stdout;
+      expect(swa).to.match(/^SWALR not stepped yet +0-25 /m);
+      expect(swa).to.match(/^anneal to swa_lr \(cos\) +26-29 /m);
+      expect(swa).to.match(/^swa_lr +30-40 +0\.05$/m);
     });
   });
 
