@@ -25,7 +25,7 @@ export { ChainedScheduler, type ChainedSchedulerOptions } from './schedulers/cha
 export { createScheduler, registerScheduler, registeredSchedulers, camelCaseOption, type SchedulerConstructor } from './registry';
 export { fromConfig, ConfigError, type ScheduleConfig, type SchedulerConfig, type OptimizerConfig, type BuiltSchedule, type FromConfigOptions } from './config/from-config';
 
-export { asOptimizer, OptimizerView, VirtualOptimizer, type OptimizerLike, type OptimizerState } from './optim/optimizer-view';
+export { asOptimizer, OptimizerView, VirtualOptimizer, type OptimizerLike, type OptimizerState, type OptimizerStateLike } from './optim/optimizer-view';
 export type { ParamGroup, ParamGroupsLike } from './optim/param-group';
 
 export { setWarningHandler, defaultWarningHandler, type SchedulerWarning, type WarningHandler } from './warnings';
@@ -37,7 +37,7 @@ export {
   NotComputedError,
   PythonArithmeticError,
 } from './errors';
-export type { SchedulerState } from './state/state-reader';
+export type { SchedulerState, SchedulerStateLike } from './state/state-reader';
 export type { JsonValue } from './state/encoding';
 
 export * as pymath from './math';

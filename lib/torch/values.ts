@@ -17,6 +17,7 @@
  * | `torch.Tensor`, `nn.Parameter` | `TorchTensor`: `{ dtype, shape, data }` with a typed array |
  * | `torch.device`, a dtype | its string: `"cpu"`, `"torch.float32"` |
  */
+import { STATE_VALUE } from '../state/python-values';
 
 /** The tensor element types this package reads; it writes all but `float16` and `bfloat16`. */
 export type TorchDtype = 'float64' | 'float32' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
@@ -65,6 +66,11 @@ export class TorchTensor<D extends TorchDtype = TorchDtype> {
   item(): number | undefined {
     if (this.data.length !== 1) return undefined;
     return Number(this.data[0]);
+  }
+
+  /** In a state dict (`loadStateDict`), a one-element tensor stands for its number (PyTorch's tensor learning rates). */
+  [STATE_VALUE](): number | undefined {
+    return this.item();
   }
 }
 
