@@ -192,8 +192,8 @@ function slotData(value: unknown, param: Required<TorchParameter>, where: string
   if (!isTensorLike(value) || value.dtype !== 'float32') {
     throw new InvalidStateError(`${WHERE_LOAD}: ${where} must be a float32 tensor (tfjs variables are float32), got ${isTensorLike(value) ? `a ${value.dtype} tensor` : describeValue(value)}`);
   }
-  const permuted = permute(value.data as Float32Array, value.shape, param.permutation);
-  if (!sameShape(permuted.shape, param.variable.shape)) {
+  const permuted = value.shape.length === param.permutation.length ? permute(value.data as Float32Array, value.shape, param.permutation) : { data: value.data as Float32Array, shape: value.shape.slice() };
+  if (value.shape.length !== param.permutation.length || !sameShape(permuted.shape, param.variable.shape)) {
     throw new InvalidStateError(
       `${WHERE_LOAD}: ${where} has shape [${value.shape.join(', ')}]${param.permutation.some((a, d) => a !== d) ? ` (permuted: [${permuted.shape.join(', ')}])` : ''}, but its variable "${param.variable.name}" has shape [${param.variable.shape.join(', ')}]`,
     );
