@@ -190,8 +190,8 @@ export class Pickler {
       if (typeof object.value !== 'number') this.#fail(path, 'pyFloat() needs a number');
       return this.#float(object.value);
     }
+    if (this.#active.has(object)) this.#fail(path, 'the value contains itself (a cycle; readTorchFile reads only acyclic data)');
     if (this.#get(object)) return;
-    if (this.#active.has(object)) this.#fail(path, 'the value contains itself (a cycle)');
     if (depth >= MAX_DEPTH) this.#fail(path, `containers nest more than ${MAX_DEPTH} deep`);
     this.#active.add(object);
     try {
