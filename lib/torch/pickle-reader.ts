@@ -3,7 +3,8 @@
  * (the one `torch.load(weights_only=True)` uses), nothing else. It never calls anything by name:
  * each allowed global is a fixed entry in a table, and every other one is refused with a
  * `TorchFileError` naming it. Every length is checked against the bytes before it is read,
- * containers may nest only `maxDepth` deep, the memo holds at most `maxMemo` entries, and the
+ * containers may nest only `maxDepth` deep, the stack and the memo hold at most `maxStack` and
+ * `maxMemo` entries (Python's pickler never needs more than a few thousand on the stack), and the
  * data, shared references expanded, may count at most `maxValues` values, so that no consumer of
  * the result can be made to walk an exponential tree.
  */
@@ -15,6 +16,7 @@ export interface PickleLimits {
   maxDepth: number;
   maxMemo: number;
   maxValues: number;
+  maxStack: number;
 }
 
 /** A global of the pickle: a class or function named `module.name`, never resolved to code. */
@@ -419,6 +421,9 @@ export function unpickle(bytes: Uint8Array, start: number, source: string, limit
           `readTorchFile: ${source} (byte ${pos - 1}): refused opcode ${name} (${hex}): torch.load(weights_only=True) does not allow it either`,
         );
       }
+    }
+    if (stack.length > limits.maxStack) {
+      throw new TorchFileError('limit', `readTorchFile: ${at()}: the pickle stack holds more than ${limits.maxStack} items (maxStack)`);
     }
     if (metastack.length > limits.maxDepth * 4) {
       throw new TorchFileError('limit', `readTorchFile: ${at()}: MARKs nest more than ${limits.maxDepth * 4} deep (maxDepth)`);

@@ -13,6 +13,8 @@ import { ELEMENT_SIZE, TorchTensor, type TorchDtype, type TorchValue } from './v
 export interface ReadTorchFileOptions {
   /** How deeply containers may nest. @default 100 */
   maxDepth?: number;
+  /** How many items the pickle's stack may hold at once (Python's pickler needs a few thousand at most). @default 100_000 */
+  maxStack?: number;
   /** How many memo entries the pickle may store. @default 1_000_000 */
   maxMemo?: number;
   /** How many values the data may hold, shared references counted each time they are reachable. @default 4_000_000 */
@@ -58,6 +60,7 @@ export function readTorchFile<T = TorchValue>(bytes: Uint8Array | ArrayBuffer, o
     maxDepth: limitOption(options, 'maxDepth', 100),
     maxMemo: limitOption(options, 'maxMemo', 1_000_000),
     maxValues: limitOption(options, 'maxValues', 4_000_000),
+    maxStack: limitOption(options, 'maxStack', 100_000),
   };
   const budget = new CopyBudget(limitOption(options, 'maxCopyBytes', Math.max(256 * 2 ** 20, data.length)));
   const maxInflated = limitOption(options, 'maxInflatedBytes', 2 ** 30);

@@ -16,7 +16,9 @@ const X = tf.tensor1d([1, -2, 0.5]);
 function trainStep(run: TfjsRun, metric?: number): void {
   run.optimizers.forEach((optimizer, i) => {
     const [w, b] = run.variables[i];
-    tf.tidy(() => optimizer.minimize(() => tf.sum(tf.square(tf.add(tf.matMul(w, X.reshape([3, 1])).reshape([2]), b))) as tf.Scalar, false, [w, b]));
+    tf.tidy(() => {
+      optimizer.minimize(() => tf.sum(tf.square(tf.add(tf.matMul(w, X.reshape([3, 1])).reshape([2]), b))) as tf.Scalar, false, [w, b]);
+    });
   });
   run.built.driver.step(...((metric === undefined ? [] : [metric]) as []));
 }
@@ -63,6 +65,7 @@ describe('writeTorchFile, through real PyTorch', function () {
 
   after(() => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    X.dispose();
   });
 
   it('this package writes, torch.load(weights_only=True) reads, PyTorch continues with our learning rates bit for bit, every class', () => {
