@@ -124,7 +124,7 @@ export function extractEntry(bytes: Uint8Array, entry: ZipEntry, maxInflatedByte
   const data = bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
   if (entry.compression === 0) {
     if (entry.size !== entry.compressedSize) fail('format', `zip: STORED entry "${entry.name}" declares ${entry.size} bytes but holds ${entry.compressedSize}`);
-    return new Uint8Array(data); // a copy (Buffer.prototype.slice would share memory)
+    return new Uint8Array(data); // a copy (a Node Buffer's own slice() would share memory)
   }
   if (entry.compression !== 8) {
     throw new TorchFileError('unsupported', `readTorchFile: zip: entry "${entry.name}" uses compression method ${entry.compression} (only STORED and DEFLATE)`);
