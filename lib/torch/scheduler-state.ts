@@ -94,7 +94,7 @@ function milestoneCounter(value: unknown, where: string): Counter {
     if (milestone === undefined || Number.isNaN(milestone) || typeof count !== 'number' || !Number.isInteger(count)) {
       throw new InvalidStateError(`torchSchedulerState: ${where}: "${key}": ${String(count)} is not a milestone and its count`);
     }
-    counter.set(Number.isInteger(milestone) ? milestone : pyFloat(milestone).value, count);
+    counter.set(milestone, count);
   }
   return counter;
 }

@@ -33,7 +33,7 @@ export interface Fixture {
 
 export function fixtures(): Fixture[] {
   return readdirSync(FIXTURES)
-    .filter((file) => file.endsWith('.json'))
+    .filter((file) => file.endsWith('.json') && file !== 'values.json')
     .sort()
     .map((file) => {
       const name = file.slice(0, -'.json'.length);
