@@ -63,7 +63,7 @@ export {
 } from './registry';
 export { fromConfig, ConfigError, type ScheduleConfig, type SchedulerConfig, type OptimizerConfig, type BuiltSchedule, type FromConfigOptions } from './config/from-config';
 
-export { asOptimizer, OptimizerView, VirtualOptimizer, type OptimizerLike, type OptimizerState } from './optim/optimizer-view';
+export { asOptimizer, OptimizerView, VirtualOptimizer, type OptimizerLike, type OptimizerState, type OptimizerStateLike } from './optim/optimizer-view';
 export type { ParamGroup, ParamGroupsLike } from './optim/param-group';
 
 export { setWarningHandler, defaultWarningHandler, type SchedulerWarning, type WarningHandler } from './warnings';
@@ -75,7 +75,7 @@ export {
   NotComputedError,
   PythonArithmeticError,
 } from './errors';
-export type { SchedulerState } from './state/state-reader';
+export type { SchedulerState, SchedulerStateLike } from './state/state-reader';
 export type { JsonValue } from './state/encoding';
 
 export * as pymath from './math';

@@ -9,6 +9,7 @@ const require = createRequire(import.meta.url);
 const ENTRIES = [
   ['../dist/index.js', '../dist/index.mjs'],
   ['../dist/checkpoint/index.js', '../dist/checkpoint/index.mjs'],
+  ['../dist/torch/index.js', '../dist/torch/index.mjs'],
 ];
 
 for (const [commonJs, wrapper] of ENTRIES) {

@@ -4,12 +4,22 @@
  */
 interface TfjsScalarOps {
   scalar(value: number): TfjsTensor;
+  tensor(values: Float32Array, shape: number[], dtype: 'float32'): TfjsTensor;
   keep<T extends TfjsTensor>(tensor: T): T;
   tidy<T>(fn: () => T): T;
 }
 
 export interface TfjsTensor {
   dispose(): void;
+}
+
+/** The parts of a tfjs tensor or variable the slot code reads. */
+export interface TfjsTensorData extends TfjsTensor {
+  readonly shape: number[];
+  readonly dtype: string;
+  data(): Promise<ArrayLike<number>>;
+  dataSync(): ArrayLike<number>;
+  variable(trainable?: boolean, name?: string): TfjsVariable & TfjsTensorData;
 }
 
 export interface TfjsVariable extends TfjsTensor {
