@@ -7,7 +7,7 @@
 import type * as Library from '../lib';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const dist = require('../dist/index.js') as typeof Library;
+const dist = require('../dist/index.cjs') as typeof Library;
 
 export const { fromConfig, VirtualOptimizer, registeredSchedulers, pymath, setWarningHandler } = dist;
 export type { BuiltSchedule, LRScheduler, ParamGroup, ScheduleConfig } from '../lib';
