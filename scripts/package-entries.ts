@@ -3,7 +3,7 @@
  * every `./dist/X.mjs` target is built from `lib/X.ts`, and every `require` target `./dist/X.cjs`
  * is a CommonJS shim over `./dist/X.mjs`. Adding a subpath export is adding its block to `exports`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
@@ -54,10 +54,21 @@ export function buildEntries(): Record<string, string> {
   return entries;
 }
 
+/** The `.d.mts` files under `dir`, relative to it. */
+function declarationFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const path = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) return declarationFiles(dir, path);
+    return entry.name.endsWith('.d.mts') ? [path] : [];
+  });
+}
+
 /**
- * Writes the CommonJS shims: `dist/X.cjs` loads the ES module `dist/X.mjs` with require() (Node
- * 20.19+), so `require` and `import` share one copy of the module state; `dist/X.d.cts` gives its
- * types to TypeScript's CommonJS resolutions (node10, node16).
+ * Writes the CommonJS side of the package. `dist/X.cjs`, for each `require` target, loads the ES
+ * module `dist/X.mjs` with require() (Node 20.19+), so `require` and `import` share one copy of the
+ * module state. Every `.d.mts` gets a `.d.cts` twin (the same declarations, importing `.cjs`
+ * twins), which TypeScript's CommonJS resolutions (node10, node16) read: a `.d.cts` that
+ * re-exported the `.d.mts` would be a CommonJS file importing an ES module, an error under node16.
  */
 export function writeCommonJsShims(outDir = join(ROOT, 'dist')): string[] {
   const written: string[] = [];
@@ -69,8 +80,12 @@ export function writeCommonJsShims(outDir = join(ROOT, 'dist')): string[] {
       join(outDir, `${name}.cjs`),
       `'use strict';\n// The ES module itself, loaded by require(): one module state for require and import.\nmodule.exports = require('${esm}');\n`,
     );
-    writeFileSync(join(outDir, `${name}.d.cts`), `export * from '${esm}';\n`);
     written.push(`${name}.cjs`);
+  }
+  for (const file of declarationFiles(outDir)) {
+    const declarations = readFileSync(join(outDir, file), 'utf8');
+    const twin = declarations.replace(/((?:from|import)\s*\(?\s*)(["'])(\.\.?\/[^"']+)\.mjs\2/g, '$1$2$3.cjs$2');
+    writeFileSync(join(outDir, file.replace(/\.d\.mts$/, '.d.cts')), twin);
   }
   return written;
 }
