@@ -73,6 +73,21 @@ function packageInsteadOfSources(project: UserProject): Plugin {
   };
 }
 
+/**
+ * The README's import-map snippet as written, with its two CDN addresses served from here (the same
+ * files: tfjs's tf.fesm.min.js and the package's dist/index.mjs); it logs the final learning rate.
+ */
+function readmeSnippet(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const snippet = /### In a browser[\s\S]*?```html\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (snippet === undefined) throw new Error('README.md: no html snippet under "### In a browser"');
+  const local = snippet
+    .replace(/"https:[^"]*\/@tensorflow\/tfjs@[^/"]+\/dist\/tf\.fesm\.min\.js"/, '"/cdn/tfjs/tf.fesm.min.js"')
+    .replace(/"https:[^"]*\/tfjs-lr-scheduler@[^/"]+\/dist\/index\.mjs"/, '"/node_modules/tfjs-lr-scheduler/dist/index.mjs"');
+  if (local.includes('https:')) throw new Error('README.md: the html snippet loads from an address the suite does not serve');
+  return html('README', local);
+}
+
 interface OpenPage {
   page: Page;
   problems: string[];
@@ -151,6 +166,7 @@ window.pageReady = true;
         '/bundled.html': html('bundled', '<script type="module" src="/bundled.js"></script>'),
         '/import-map.html': noBundler('/node_modules/tfjs-lr-scheduler/dist/index.mjs'),
         '/prebundled.html': noBundler('/prebundled/tfjs-lr-scheduler.mjs'),
+        '/readme.html': readmeSnippet(),
       },
     );
     profile = mkdtempSync(join(tmpdir(), 'tfjs-lr-scheduler-chromium-'));
@@ -225,6 +241,19 @@ window.pageReady = true;
   it('loads the package without a bundler, from an import map (tfjs as a CDN\'s ES module file)', async () => {
     const page = await open('/import-map.html');
     expectNodeRecord(await page.evaluate(() => (window as unknown as { runTraining(b: string): Promise<RunRecord> }).runTraining('cpu')));
+  });
+
+  it('runs the README\'s import-map snippet as written', async () => {
+    const logged: string[] = [];
+    const page = await (context as BrowserContext).newPage();
+    page.on('console', (message) => logged.push(`${message.type()}: ${message.text()}`));
+    page.on('pageerror', (error) => logged.push(`uncaught: ${error.message}`));
+    pages.push({ page, problems: [] });
+    const done = page.waitForEvent('console', { predicate: (message) => message.type() === 'log', timeout: 30000 });
+    await page.goto(`${(server as StaticServer).origin}/readme.html`);
+    await done;
+    // StepLR(stepSize 2, gamma 0.5) from 0.1 after 6 steps: three exact halvings.
+    expect(logged.filter((line) => !line.startsWith('warning: '))).to.deep.equal(['log: [0.0125]']);
   });
 
   it('runs the package pre-bundled into one ES module with tfjs external', async () => {
