@@ -75,8 +75,8 @@ const brand = new WeakSet<object>();
  * With the `tf` option it is an instance of that tfjs's `tf.Callback` and works alone, first or
  * last beside tfjs's class-based callbacks (`tf.callbacks.earlyStopping`); without it, it is a plain
  * object (its methods are bound own properties), which works alone, among plain callbacks and after
- * class-based ones. Intervals are counted by the
- * callback itself over all the `fit()` calls it serves, so `fit({ epochs: 1 })` in a loop works.
+ * class-based ones. Intervals are counted by the callback itself over all the `fit()` calls it
+ * serves, so `fit({ epochs: 1 })` in a loop works.
  *
  * @example
  * const scheduler = new StepLR(optimizer, { stepSize: 10, gamma: 0.5 });
