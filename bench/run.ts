@@ -17,7 +17,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { registeredSchedulers } from './library';
+import { loadLibrary, registeredSchedulers } from './library';
 import { benchConfig, EPOCHS, FUNCTION_CASES, PLATEAU_METRICS, STEPS_PER_SCHEDULE, takesEpoch } from './cases';
 import { markdownTable, marked, ns, percent, ratio } from './table';
 import type { Timing } from './timing';
@@ -374,4 +374,7 @@ function main(): void {
   rmSync(work, { recursive: true, force: true });
 }
 
-main();
+loadLibrary().then(main, (error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * `tfjs-lr-scheduler`: look at a schedule before training on it.
  *
@@ -9,7 +8,7 @@
  * VirtualOptimizer: no tfjs needed.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/from-config';
 import { LRSchedulerError } from '../errors';
@@ -77,7 +76,7 @@ function title(trace: Trace, plot: PlotConfig): string {
 
 function version(): string {
   try {
-    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';
@@ -221,14 +220,4 @@ export function main(argv: readonly string[], io: CliIO): number {
   } finally {
     setWarningHandler(previousHandler);
   }
-}
-
-if (require.main === module) {
-  const stdout = process.stdout;
-  process.exitCode = main(process.argv.slice(2), {
-    stdout: (text) => stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    columns: stdout.isTTY ? stdout.columns : undefined,
-    color: stdout.isTTY === true && process.env.NO_COLOR === undefined,
-  });
 }

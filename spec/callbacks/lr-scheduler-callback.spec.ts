@@ -312,14 +312,14 @@ describe('LRSchedulerCallback', () => {
     it('rejects a missing monitored key before training starts, naming the keys the logs will have', async () => {
       const optimizer = tf.train.sgd(0.8);
       const probe = linearProbe(optimizer);
-      const error = await fitError(new LRSchedulerCallback(new ReduceLROnPlateau(optimizer, {}), { monitor: 'val_loss' }), probe);
+      const error = await fitError(new LRSchedulerCallback(new ReduceLROnPlateau(optimizer, {}), { monitor: 'val_loss', tf }), probe);
       expect(error).to.be.instanceOf(InvalidArgumentError);
       expect((error as Error).message).to.equal(
         'LRSchedulerCallback: monitor "val_loss" is not in the epoch logs, which have: loss ' +
           '(val_ keys exist only when fit() gets validationData or validationSplit)',
       );
       expect(probe.usedLrs).to.deep.equal([]);
-      const batchError = await fitError(new LRSchedulerCallback(new ReduceLROnPlateau(optimizer, {}), { monitor: 'val_loss', interval: 'batch' }), probe);
+      const batchError = await fitError(new LRSchedulerCallback(new ReduceLROnPlateau(optimizer, {}), { monitor: 'val_loss', interval: 'batch', tf }), probe);
       expect((batchError as Error).message).to.equal(
         'LRSchedulerCallback: monitor "val_loss" is not in the batch logs, which have: loss, batch, size ' +
           '(val_ keys exist only in the epoch logs: use interval "epoch")',
@@ -391,7 +391,7 @@ describe('LRSchedulerCallback', () => {
     it('builds the scheduler from the factory on model.optimizer when training begins (adam)', async () => {
       const probe = linearProbe('adam');
       let built: LRScheduler | null = null;
-      const callback = new LRSchedulerCallback((optimizer) => (built = new StepLR(optimizer, { stepSize: 1, gamma: 0.5 })));
+      const callback = new LRSchedulerCallback((optimizer) => (built = new StepLR(optimizer, { stepSize: 1, gamma: 0.5 })), { tf });
       expect(callback.scheduler).to.equal(null);
       const history = await probe.model.fit(probe.x, probe.y, { epochs: 3, batchSize: BATCH_SIZE, verbose: 0, callbacks: [callback] });
       expect(callback.scheduler).to.equal(built);
@@ -406,6 +406,7 @@ describe('LRSchedulerCallback', () => {
       const [xVal, yVal] = validationData();
       const callback = new LRSchedulerCallback((optimizer) => new ReduceLROnPlateau(optimizer, { mode: 'max', patience: 0, factor: 0.1 }), {
         monitor: 'val_loss',
+        tf,
       });
       await probe.model.fit(probe.x, probe.y, { epochs: 3, batchSize: BATCH_SIZE, verbose: 0, validationData: [xVal, yVal], callbacks: [callback] });
       // tfjs's 'sgd' starts at 0.01.
@@ -418,7 +419,7 @@ describe('LRSchedulerCallback', () => {
     it('rejects a scheduler built on another optimizer than the model trains with', async () => {
       const probe = linearProbe('sgd');
       const stray = tf.train.sgd(0.1);
-      const callback = new LRSchedulerCallback(new StepLR(stray, { stepSize: 1 }));
+      const callback = new LRSchedulerCallback(new StepLR(stray, { stepSize: 1 }), { tf });
       let error: unknown;
       try {
         await probe.model.fit(probe.x, probe.y, { epochs: 1, batchSize: BATCH_SIZE, verbose: 0, callbacks: [callback] });
@@ -452,12 +453,6 @@ describe('LRSchedulerCallback', () => {
     ];
 
     for (const [where, arrange] of arrangements) {
-      it(`works ${where} (default: a tf.Callback of the tfjs-layers this package resolves)`, async () => {
-        const { used, lr } = await fitWithStepLR(arrange);
-        expectLrs(used, perBatch(STEP_EPOCHS));
-        expectLrs(lr, STEP_EPOCHS);
-      });
-
       it(`works ${where} built on the app's tfjs ({ tf })`, async () => {
         const { used, lr } = await fitWithStepLR(arrange, { tf });
         expectLrs(used, perBatch(STEP_EPOCHS));
@@ -474,11 +469,13 @@ describe('LRSchedulerCallback', () => {
       }
     });
 
-    it('works alone and last as a plain object ({ tf: null })', async () => {
-      for (const arrange of [arrangements[0][1], arrangements[2][1]]) {
-        const { used, lr } = await fitWithStepLR(arrange, { tf: null });
-        expectLrs(used, perBatch(STEP_EPOCHS));
-        expectLrs(lr, STEP_EPOCHS);
+    it('works alone and last as a plain object (the default, and { tf: null })', async () => {
+      for (const options of [{}, { tf: null }]) {
+        for (const arrange of [arrangements[0][1], arrangements[2][1]]) {
+          const { used, lr } = await fitWithStepLR(arrange, options);
+          expectLrs(used, perBatch(STEP_EPOCHS));
+          expectLrs(lr, STEP_EPOCHS);
+        }
       }
     });
 
@@ -491,7 +488,7 @@ describe('LRSchedulerCallback', () => {
       expect(onApp).to.be.instanceOf(tf.Callback).and.instanceOf(LRSchedulerCallback);
       expect(onOther).to.be.instanceOf(other.Callback).and.instanceOf(LRSchedulerCallback).and.not.instanceOf(tf.Callback);
       expect(plain).to.be.instanceOf(LRSchedulerCallback).and.not.instanceOf(tf.Callback);
-      expect(new LRSchedulerCallback(scheduler)).to.be.instanceOf(tf.Callback);
+      expect(new LRSchedulerCallback(scheduler)).to.be.instanceOf(LRSchedulerCallback).and.not.instanceOf(tf.Callback);
       expect({}).to.not.be.instanceOf(LRSchedulerCallback);
       expect(onApp.scheduler).to.equal(scheduler);
     });
@@ -516,7 +513,7 @@ describe('LRSchedulerCallback', () => {
 
     it('rejects a factory that returns no scheduler, when training begins', async () => {
       const probe = linearProbe('sgd');
-      const callback = new LRSchedulerCallback((() => 42) as unknown as () => LRScheduler);
+      const callback = new LRSchedulerCallback((() => 42) as unknown as () => LRScheduler, { tf });
       let error: unknown;
       try {
         await probe.model.fit(probe.x, probe.y, { epochs: 1, batchSize: BATCH_SIZE, verbose: 0, callbacks: [callback] });

@@ -12,6 +12,7 @@ import { loadResvg } from '../../lib/cli/png';
 
 const ROOT = resolve(__dirname, '..', '..');
 const MAIN = join(ROOT, 'lib', 'cli', 'main.ts');
+const BIN = join(ROOT, 'lib', 'cli', 'bin.ts');
 const EXAMPLES = join(ROOT, 'docs', 'examples');
 const FIXTURES = join(__dirname, 'fixtures');
 
@@ -34,7 +35,7 @@ function cliInProcess(...args: string[]): Run {
 
 /** Runs the command line as a subprocess (node with the tsx loader), as a user would. */
 function cli(...args: string[]): Run {
-  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', MAIN, ...args], {
+  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', BIN, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
