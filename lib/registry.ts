@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from './errors';
 import type { LRScheduler } from './lr-scheduler';
 import type { OptimizerLike } from './optim/optimizer-view';
+import { camelCaseOption } from './options';
 import { describeValue } from './state/state-reader';
 import { StepLR } from './schedulers/step-lr';
 import { GradualWarmupScheduler } from './warmup/gradual-warmup-scheduler';
@@ -35,6 +36,8 @@ export type SchedulerConstructor = new (optimizer: never, options: never) => LRS
 /** How the factory calls a registered class: options are checked by the class itself. */
 type FactoryCall = new (optimizer: OptimizerLike | null, options: Record<string, unknown>) => LRScheduler;
 
+export { camelCaseOption };
+
 const registry = new Map<string, SchedulerConstructor>();
 
 /** Adds a scheduler class to the factory under `name` (usually its `className`). */
@@ -64,15 +67,6 @@ export function schedulerClass(name: string): SchedulerConstructor {
   return found;
 }
 
-/** PyTorch's keyword name as this package's option name: `step_size` -> `stepSize`, `T_max` -> `tMax`. */
-export function camelCaseOption(name: string): string {
-  const parts = name.split('_').filter((part) => part !== '');
-  if (parts.length === 0) return name;
-  return parts
-    .map((part, i) => (i === 0 ? part.charAt(0).toLowerCase() + part.slice(1) : part.charAt(0).toUpperCase() + part.slice(1)))
-    .join('');
-}
-
 /**
  * Builds a scheduler from PyTorch's class name and keyword arguments as live values (numbers,
  * arrays, scheduler instances, functions). For `ChainedScheduler`, `optimizer` may be `null`.
@@ -86,7 +80,20 @@ export function createScheduler(optimizer: OptimizerLike | null, type: string, a
     throw new InvalidArgumentError(`createScheduler: args for ${type} must be an object of keyword arguments, got ${describeValue(args)}`, 'TypeError');
   }
   const options: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(args)) options[camelCaseOption(key)] = value;
+  const spelledAs = new Map<string, string>();
+  for (const [key, value] of Object.entries(args)) {
+    const name = camelCaseOption(key);
+    const earlier = spelledAs.get(name);
+    if (earlier !== undefined) {
+      throw new InvalidArgumentError(
+        `createScheduler: ${type} got the option "${name}" twice, as "${earlier}" and as "${key}"; give one of them`,
+        'TypeError',
+      );
+    }
+    spelledAs.set(name, key);
+    // An own property even for "__proto__" (from JSON.parse), so the class rejects it as an unknown option.
+    Object.defineProperty(options, name, { value, enumerable: true, writable: true, configurable: true });
+  }
   return new (constructor as unknown as FactoryCall)(optimizer, options);
 }
 
