@@ -46,6 +46,13 @@ export interface FromConfigOptions {
 
 export interface BuiltSchedule {
   optimizer: OptimizerView;
+  /**
+   * The tensor-free `VirtualOptimizer` fromConfig built, or `null` when the `optimizer` option built
+   * the optimizer. Call its `step()` where the training loop updates the weights, before the
+   * driver's `step()`, as PyTorch expects (otherwise the "scheduler.step() before optimizer.step()"
+   * warning fires).
+   */
+  virtualOptimizer: VirtualOptimizer | null;
   schedulers: Record<string, LRScheduler>;
   /** The driver (the `driver` id, or the last scheduler). */
   driver: LRScheduler;
@@ -126,7 +133,8 @@ function decodeValue(raw: unknown, path: string, context: DecodeContext): unknow
 export function fromConfig(config: ScheduleConfig, options: FromConfigOptions = {}): BuiltSchedule {
   if (typeof config !== 'object' || config === null) throw new ConfigError('config', `must be an object, got ${describeValue(config)}`);
   const { kind, groups } = decodeOptimizerConfig(config.optimizer);
-  const optimizer = asOptimizer(options.optimizer ? options.optimizer(kind, groups) : new VirtualOptimizer(groups));
+  const virtualOptimizer = options.optimizer ? null : new VirtualOptimizer(groups);
+  const optimizer = asOptimizer(virtualOptimizer ?? (options.optimizer as NonNullable<FromConfigOptions['optimizer']>)(kind, groups));
   if (options.optimizer) {
     optimizer.paramGroups.forEach((group, i) => {
       for (const [key, value] of Object.entries(groups[i])) {
@@ -169,5 +177,5 @@ export function fromConfig(config: ScheduleConfig, options: FromConfigOptions = 
   if (!Object.prototype.hasOwnProperty.call(schedulers, driverId)) {
     throw new ConfigError('driver', `unknown scheduler id ${describeValue(driverId)}`);
   }
-  return { optimizer, schedulers, driver: schedulers[driverId], driverId };
+  return { optimizer, virtualOptimizer, schedulers, driver: schedulers[driverId], driverId };
 }
