@@ -38,6 +38,7 @@ export {
   PythonArithmeticError,
 } from './errors';
 export type { SchedulerState } from './state/state-reader';
+export type { Metric, TensorLike } from './metric';
 export type { JsonValue } from './state/encoding';
 
 export * as pymath from './math';
