@@ -42,6 +42,7 @@ export type { Metric, TensorLike } from './metric';
 export type { JsonValue } from './state/encoding';
 
 export * as pymath from './math';
+export { pyrepr, type PyReprValue } from './python/repr';
 // -- callbacks --
 export {
   LRSchedulerCallback,
