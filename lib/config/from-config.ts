@@ -6,6 +6,7 @@ import { InvalidArgumentError, LRSchedulerError } from '../errors';
 import type { LRScheduler } from '../lr-scheduler';
 import { asOptimizer, VirtualOptimizer, type OptimizerLike, type OptimizerView } from '../optim/optimizer-view';
 import type { ParamGroup } from '../optim/param-group';
+import { warnUnappliedHyperparameters } from '../optim/unapplied-hyperparameters';
 import { createScheduler } from '../registry';
 import { decodeFloat } from '../state/encoding';
 import { describeValue } from '../state/state-reader';
@@ -141,6 +142,7 @@ export function fromConfig(config: ScheduleConfig, options: FromConfigOptions = 
         if (!GROUP_KEYS_OF_OPTIMIZER.includes(key)) group[key] = value;
       }
     });
+    warnUnappliedHyperparameters('fromConfig', optimizer.paramGroups, optimizer.optimizers);
   }
   if (!Array.isArray(config.schedulers) || config.schedulers.length === 0) {
     throw new ConfigError('schedulers', `must be a non-empty array, got ${describeValue(config.schedulers)}`);
