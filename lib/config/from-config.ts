@@ -7,6 +7,7 @@ import type { LRScheduler } from '../lr-scheduler';
 import { asOptimizer, VirtualOptimizer, type OptimizerLike, type OptimizerView } from '../optim/optimizer-view';
 import type { ParamGroup } from '../optim/param-group';
 import { warnUnappliedHyperparameters } from '../optim/unapplied-hyperparameters';
+import { suggestion } from '../options';
 import { createScheduler } from '../registry';
 import { decodeFloat } from '../state/encoding';
 import { describeValue } from '../state/state-reader';
@@ -71,11 +72,23 @@ export class ConfigError extends InvalidArgumentError {
 }
 
 const OPTIMIZER_KINDS: readonly OptimizerKind[] = ['sgd', 'sgd_momentum', 'adam'];
+const OPTIMIZER_KEYS = ['kind', 'groups'];
+const SCHEDULER_KEYS = ['id', 'type', 'args'];
+
+/** A misspelled key would otherwise be ignored silently (`"arg"` for `"args"`: a scheduler with no arguments). */
+function rejectUnknownKeys(record: object, known: readonly string[], path: string): void {
+  for (const key of Object.keys(record)) {
+    if (!known.includes(key)) {
+      throw new ConfigError(`${path}.${key}`, `unknown key (expected one of: ${known.join(', ')})${suggestion(key, known)}`);
+    }
+  }
+}
 const GROUP_KEYS_OF_OPTIMIZER = ['lr', 'momentum', 'betas'];
 
 /** Decodes the `optimizer` section into param groups as PyTorch would hold them. */
 export function decodeOptimizerConfig(config: unknown): { kind: OptimizerKind; groups: GroupSpec[] } {
   if (typeof config !== 'object' || config === null) throw new ConfigError('optimizer', `must be an object, got ${describeValue(config)}`);
+  rejectUnknownKeys(config, OPTIMIZER_KEYS, 'optimizer');
   const { kind, groups } = config as OptimizerConfig;
   if (!OPTIMIZER_KINDS.includes(kind)) throw new ConfigError('optimizer.kind', `must be one of ${OPTIMIZER_KINDS.join(', ')}, got ${describeValue(kind)}`);
   if (!Array.isArray(groups) || groups.length === 0) throw new ConfigError('optimizer.groups', `must be a non-empty array, got ${describeValue(groups)}`);
@@ -152,6 +165,7 @@ export function fromConfig(config: ScheduleConfig, options: FromConfigOptions = 
   config.schedulers.forEach((spec, i) => {
     const path = `schedulers[${i}]`;
     if (typeof spec !== 'object' || spec === null) throw new ConfigError(path, `must be an object, got ${describeValue(spec)}`);
+    rejectUnknownKeys(spec, SCHEDULER_KEYS, path);
     if (typeof spec.id !== 'string' || spec.id === '') throw new ConfigError(`${path}.id`, `must be a non-empty string, got ${describeValue(spec.id)}`);
     if (Object.prototype.hasOwnProperty.call(schedulers, spec.id)) throw new ConfigError(`${path}.id`, `duplicate id "${spec.id}"`);
     const rawArgs = spec.args ?? {};
