@@ -16,6 +16,12 @@ export const MAX_GROUPS = 1_000;
 export const MAX_STEPS = 5_000_000;
 /** Steps times param groups: what the trace holds in memory (2 doubles per group and point, lr and momentum). */
 export const MAX_VALUES = 5_000_000;
+/**
+ * Steps x schedulers stepped per step x (16 + param groups): the work of a run, about 16 ns a unit
+ * (measured), so at most about 10 seconds. A ChainedScheduler of 99 children runs fewer steps than
+ * one scheduler does.
+ */
+export const MAX_WORK = 600_000_000;
 /** Param groups a chart (terminal, SVG, PNG) draws; CSV and JSON take up to MAX_GROUPS. */
 export const MAX_CHART_GROUPS = 64;
 /** Markers the trace keeps (all of them are counted). */

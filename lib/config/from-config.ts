@@ -103,9 +103,16 @@ export function decodeOptimizerConfig(config: unknown): { kind: OptimizerKind; g
         decoded[key] = value;
       }
       if (typeof decoded.lr !== 'number') throw new ConfigError(`${path}.lr`, `must be a number, got ${describeValue(group.lr)}`);
+      if (decoded.momentum !== undefined && typeof decoded.momentum !== 'number') {
+        throw new ConfigError(`${path}.momentum`, `must be a number, got ${describeValue(group.momentum)}`);
+      }
+      const betas = decoded.betas as unknown;
+      if (betas !== undefined && !(Array.isArray(betas) && betas.length === 2 && betas.every((beta) => typeof beta === 'number'))) {
+        throw new ConfigError(`${path}.betas`, `must be a pair of numbers [beta1, beta2], got ${describeValue(group.betas)}`);
+      }
       if (kind === 'sgd') decoded.momentum = decoded.momentum ?? 0;
       if (kind === 'sgd_momentum') decoded.momentum = decoded.momentum ?? 0.9;
-      if (kind === 'adam') decoded.betas = (decoded.betas as number[] | undefined)?.slice() ?? [0.9, 0.999];
+      if (kind === 'adam') decoded.betas = (betas as number[] | undefined)?.slice() ?? [0.9, 0.999];
       return decoded;
     }),
   };
