@@ -76,9 +76,11 @@ export {
   PythonArithmeticError,
 } from './errors';
 export type { SchedulerState, SchedulerStateLike } from './state/state-reader';
+export type { Metric, TensorLike } from './metric';
 export type { JsonValue } from './state/encoding';
 
 export * as pymath from './math';
+export { pyrepr, type PyReprValue } from './python/repr';
 // -- callbacks --
 export {
   LRSchedulerCallback,

@@ -115,7 +115,20 @@ export function createScheduler(optimizer: OptimizerLike | null, type: string, a
     throw new InvalidArgumentError(`createScheduler: args for ${type} must be an object of keyword arguments, got ${describeValue(args)}`, 'TypeError');
   }
   const options: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(args)) options[camelCaseOption(key)] = value;
+  const spelledAs = new Map<string, string>();
+  for (const [key, value] of Object.entries(args)) {
+    const name = camelCaseOption(key);
+    const earlier = spelledAs.get(name);
+    if (earlier !== undefined) {
+      throw new InvalidArgumentError(
+        `createScheduler: ${type} got the option "${name}" twice, as "${earlier}" and as "${key}"; give one of them`,
+        'TypeError',
+      );
+    }
+    spelledAs.set(name, key);
+    // An own property even for "__proto__" (from JSON.parse), so the class rejects it as an unknown option.
+    Object.defineProperty(options, name, { value, enumerable: true, writable: true, configurable: true });
+  }
   if (fn !== undefined) return (fn as unknown as FunctionCall)(optimizer, options);
   return new (constructor as unknown as FactoryCall)(optimizer, options);
 }

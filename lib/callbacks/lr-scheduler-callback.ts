@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
+import { isTensorLike, tensorMetricError } from '../metric';
 import type { TfjsOptimizerLike } from '../optim/tfjs-groups';
 import { OptionChecker } from '../options';
 import { describeValue } from '../state/state-reader';
@@ -45,10 +46,6 @@ export interface LRSchedulerCallbackOptions {
 
 interface ModelLike {
   optimizer?: unknown;
-}
-
-interface TensorLike {
-  data(): Promise<ArrayLike<number>>;
 }
 
 interface PlateauLike {
@@ -261,10 +258,16 @@ export class LRSchedulerCallback {
       throw missingKey(monitor, where, logs === undefined || logs === null ? [] : Object.keys(logs));
     }
     if (typeof value === 'number') return value;
-    if (typeof value === 'object' && typeof (value as Partial<TensorLike>).data === 'function') {
-      return (await (value as TensorLike).data())[0];
+    if (isTensorLike(value)) {
+      // tfjs owns the log tensors (it disposes them after the callbacks ran): read, never dispose.
+      const problem = tensorMetricError(value, `LRSchedulerCallback: monitor "${monitor}"`);
+      if (problem !== undefined) throw problem;
+      return Number((await value.data())[0]);
     }
-    throw new InvalidArgumentError(`LRSchedulerCallback: monitor "${monitor}" must be a number in the logs, got ${describeValue(value)}`, 'TypeError');
+    throw new InvalidArgumentError(
+      `LRSchedulerCallback: monitor "${monitor}" must be a number or a one-element tensor in the logs, got ${describeValue(value)}`,
+      'TypeError',
+    );
   }
 
   #checkScheduler(value: unknown, what: string): LRScheduler {

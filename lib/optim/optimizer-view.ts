@@ -5,6 +5,7 @@
 import { InvalidArgumentError, InvalidStateError } from '../errors';
 import type { ParamGroup, ParamGroupsLike } from './param-group';
 import { isTfjsOptimizer, tfjsParamGroup, type TfjsOptimizerLike } from './tfjs-groups';
+import { warnUnappliedHyperparameters } from './unapplied-hyperparameters';
 import { decodeFloat, encodeFloat, type JsonValue } from '../state/encoding';
 import { findNonJsonData } from '../state/state-reader';
 import { fromPythonValues } from '../state/python-values';
@@ -133,6 +134,7 @@ export class OptimizerView {
         const group = this.paramGroups[i];
         for (const [key, value] of saved) group[key] = value;
       });
+      warnUnappliedHyperparameters('OptimizerView.loadStateDict', this.paramGroups, this.optimizers);
     };
   }
 }

@@ -18,7 +18,6 @@ import { OptionChecker } from '../options';
 import { LambdaLR } from '../schedulers/lambda-lr';
 import { markCallableObject } from '../schedulers/lr-lambdas';
 import { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from '../schedulers/reduce-lr-on-plateau';
-import { describeValue } from '../state/state-reader';
 import { warn } from '../warnings';
 import {
   constantLambda,
@@ -110,9 +109,6 @@ const WSD_SHAPES: readonly WsdShape[] = ['linear', 'cosine', '1-sqrt'];
 
 /** The options object of a schedule function, checked for unknown keys (Python: unexpected keyword argument). */
 function checker(functionName: string, options: unknown, names: readonly string[]): OptionChecker {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError(`${functionName}: options must be an object, got ${describeValue(options)}`, 'TypeError');
-  }
   return new OptionChecker(functionName, options).known(names);
 }
 

@@ -396,10 +396,26 @@ describe('tfjs-lr-scheduler CLI', function () {
       const subprocess = cli('plot', 'x.json', '--bogus');
       expect(subprocess.status).to.equal(2);
       expect(subprocess.stderr).to.match(/^error: Unknown option '--bogus'.*\n\nUsage:\n/);
-      for (const args of [[], ['draw', 'x.json'], ['plot'], ['plot', 'x.json', '--steps', '-3'], ['plot', 'x.json', '--out', 'chart.gif'], ['describe', 'x.json', '--log'], ['plot', 'x.json', 'y.json']]) {
+      for (const args of [[], ['draw', 'x.json'], ['plot'], ['plot', 'x.json', '--out', 'chart.gif'], ['describe', 'x.json', '--log'], ['plot', 'x.json', 'y.json']]) {
         const run = cliInProcess(...args);
         expect(run.status, args.join(' ')).to.equal(2);
         expect(run.stderr, args.join(' ')).to.match(/^error: .*\n\nUsage:\n/);
+      }
+    });
+
+    it('answers a bad option value, --steps -1 included, with one line (exit status 2), not node\'s "argument is ambiguous"', () => {
+      const cases: Array<[string[], string]> = [
+        [['--steps', '-1'], 'error: --steps must be an integer from 0 to 5,000,000, got "-1" (see --help)'],
+        [['--steps', '-3'], 'error: --steps must be an integer from 0 to 5,000,000, got "-3" (see --help)'],
+        [['--steps', '1.5'], 'error: --steps must be an integer from 0 to 5,000,000, got "1.5" (see --help)'],
+        [['--steps=-1'], 'error: --steps must be an integer from 0 to 5,000,000, got "-1" (see --help)'],
+        [['--width', '-800', '--out', 'x.svg'], 'error: --width must be an integer from 400 to 16,000, got "-800" (see --help)'],
+        [['--height', '0'], 'error: --height must be an integer from 2 to 200, got "0" (see --help)'],
+      ];
+      for (const [options, line] of cases) {
+        const run = cliInProcess('plot', join(EXAMPLES, 'one-cycle.json'), ...options);
+        expect(run.status, options.join(' ')).to.equal(2);
+        expect(run.stderr, options.join(' ')).to.equal(`${line}\n`);
       }
     });
 

@@ -168,7 +168,11 @@ describe('transformers schedule functions', () => {
     expect(() => getLinearScheduleWithWarmup(optimizer, { numWarmupSteps: 2 } as never)).to.throw(InvalidArgumentError, /option "numTrainingSteps" must be a number, got undefined/);
     expect(() => getCosineScheduleWithWarmup(optimizer, { numWarmupSteps: '2', numTrainingSteps: 8 } as never)).to.throw(InvalidArgumentError, /"numWarmupSteps" must be a number, got "2"/);
     expect(() => getConstantScheduleWithWarmup(optimizer, { numWarmupSteps: Number.NaN })).to.throw(InvalidArgumentError, /"numWarmupSteps" must be a number, got NaN/);
-    expect(() => getWsdSchedule(optimizer, null as never)).to.throw(InvalidArgumentError, 'getWsdSchedule: options must be an object, got null');
+    expect(() => getWsdSchedule(optimizer, null as never)).to.throw(InvalidArgumentError, 'getWsdSchedule: options must be an object of named options, got null: write getWsdSchedule(optimizer, {');
+    // Python's positional habit, get_cosine_schedule_with_warmup(optimizer, 100, 1000): the call to write, without `new`
+    expect(() => (getCosineScheduleWithWarmup as unknown as (o: unknown, w: number, t: number) => void)(optimizer, 100, 1000))
+      .to.throw(InvalidArgumentError, "getCosineScheduleWithWarmup: options must be an object of named options, got 100 (PyTorch's positional arguments are named options here): write getCosineScheduleWithWarmup(optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000 })")
+      .with.property('pythonType', 'TypeError');
     expect(() => getLinearScheduleWithWarmup(optimizer, { numWarmupSteps: 1, numTrainingSteps: 4, lastEpoch: -2 })).to.throw(InvalidArgumentError, /getLinearScheduleWithWarmup: option "lastEpoch"/);
   });
 
