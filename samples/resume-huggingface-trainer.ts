@@ -4,7 +4,8 @@
  * A Trainer checkpoint folder holds `scheduler.pt` (a LambdaLR over transformers'
  * get_linear_schedule_with_warmup lambda), `optimizer.pt` (AdamW: two param groups, their moments
  * and step) and `trainer_state.json` (global_step, max_steps, the logged learning rates). This
- * sample loads all three into a tfjs Adam optimizer per param group and our LambdaLR, continues to
+ * sample loads all three into a tfjs Adam optimizer per param group and this package's
+ * getScheduler (transformers' get_scheduler, as the Trainer builds its schedule), continues to
  * max_steps with the same learning rates as the Trainer (bit for bit), and, half way, writes a
  * checkpoint folder of its own that PyTorch (and so the Trainer) resumes from.
  *
@@ -17,7 +18,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import './use-tfjs-node-if-installed';
 import * as tf from '@tensorflow/tfjs';
-import { asOptimizer, LambdaLR } from '../lib';
+import { asOptimizer, getScheduler } from '../lib';
 import { loadTorchOptimizerState, readTorchFile, torchOptimizerState, torchSchedulerState, writeTorchFile, type TorchDict } from '../lib/torch';
 
 const folder = process.argv[2] ?? join(__dirname, '..', 'spec', 'torch', 'fixtures', 'hf-trainer', 'checkpoint-8');
@@ -34,15 +35,6 @@ const trainerState = JSON.parse(readFileSync(join(folder, 'trainer_state.json'),
 const schedulerState = readTorchFile<TorchDict>(readFileSync(join(folder, 'scheduler.pt')));
 const optimizerState = readTorchFile<{ param_groups: TorchDict[] }>(readFileSync(join(folder, 'optimizer.pt')));
 
-// transformers' get_linear_schedule_with_warmup lambda (optimization.py), operation for operation.
-const warmupSteps = 4;
-const trainingSteps = trainerState.max_steps;
-function linearScheduleWithWarmup(step: number): number {
-  if (step < warmupSteps) return step / Math.max(1, warmupSteps);
-  const rest = (trainingSteps - step) / Math.max(1, trainingSteps - warmupSteps);
-  return rest > 0 ? rest : 0.0; // Python's max(0.0, rest)
-}
-
 // One tfjs optimizer per PyTorch param group; AdamW with weight_decay 0 is Adam. PyTorch's eps is 1e-8.
 const optimizers = optimizerState.param_groups.map((group) => {
   const [beta1, beta2] = group.betas as number[];
@@ -54,7 +46,9 @@ const optimizers = optimizerState.param_groups.map((group) => {
 const variables = optimizers.map(() => tf.tidy(() => [tf.variable(tf.randomNormal([2, 3], 0, 1, 'float32', 1)), tf.variable(tf.zeros([2]))]));
 
 // As the Trainer does: build the schedule fresh, then load the optimizer's and the scheduler's states.
-const scheduler = new LambdaLR(optimizers, { lrLambda: linearScheduleWithWarmup });
+// The Trainer's arguments are not in the folder: lr_scheduler_type="linear", warmup_steps=4 here.
+// Python: get_scheduler("linear", optimizer, num_warmup_steps=4, num_training_steps=max_steps)
+const scheduler = getScheduler('linear', optimizers, { numWarmupSteps: 4, numTrainingSteps: trainerState.max_steps });
 asOptimizer(optimizers).loadStateDict(optimizerState);
 loadTorchOptimizerState(optimizers, optimizerState, variables);
 scheduler.loadStateDict(schedulerState);

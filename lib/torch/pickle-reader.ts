@@ -444,6 +444,14 @@ function narrowInt(value: bigint): number | bigint {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
 }
 
+/** What a refused global usually is in a checkpoint, and what to do about it. */
+const REFUSED_HINTS: Readonly<Record<string, string>> = {
+  'builtins.getattr':
+    '; older PyTorch pickled SWALR\'s and OneCycleLR\'s "anneal_func" this way, which torch.load(weights_only=True) refuses too: ' +
+    'if you trust the file, load it in Python with weights_only=False, delete the scheduler state\'s "anneal_func" ' +
+    '(SWALR: set "_anneal_strategy" to "cos" or "linear"; OneCycleLR: "_anneal_func_type"), and save it again',
+};
+
 function resolveGlobal(module: string, name: string, where: string, hooks: TorchHooks): PickleGlobal {
   const full = `${module}.${name}`;
   if (BLOCKED_MODULES.includes(module.split('.')[0])) {
@@ -457,7 +465,7 @@ function resolveGlobal(module: string, name: string, where: string, hooks: Torch
   throw new TorchFileError(
     'refused',
     `readTorchFile: ${where}: refused GLOBAL ${full}: not one of the globals torch.load(weights_only=True) allows ` +
-      '(collections.OrderedDict, collections.Counter, torch tensors, storages and dtypes, ...); nothing was executed',
+      `(collections.OrderedDict, collections.Counter, torch tensors, storages and dtypes, ...); nothing was executed${REFUSED_HINTS[full] ?? ''}`,
   );
 }
 

@@ -22,7 +22,7 @@ export const FLOAT_KEYS: ReadonlySet<string> = new Set([
   'total_size', 'step_ratio', 'base_momentums', 'max_momentums', 'eps', 'threshold', 'best', 'mode_worse',
   'multiplier', 'div_factor', 'final_div_factor', 'pct_start',
   // param groups
-  'lr', 'initial_lr', 'momentum', 'betas', 'max_lr', 'min_lr', 'max_momentum', 'base_momentum',
+  'lr', 'initial_lr', 'momentum', 'betas', 'max_lr', 'min_lr', 'max_momentum', 'base_momentum', 'swa_lr',
 ]);
 
 const NON_FINITE = ['inf', '-inf', 'nan', '-0.0'];

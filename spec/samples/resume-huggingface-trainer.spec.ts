@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectBits } from '../helpers/expect-bits';
-import { requireTorch } from '../torch/python-torch';
+import { requireTorch, torchJob } from '../torch/python-torch';
 import { FIXTURES } from '../torch/torch-fixtures';
 import { ROOT } from './run-sample';
 
@@ -38,28 +38,14 @@ describe('samples/resume-huggingface-trainer.ts', function () {
     expectBits(printed, expected.learning_rates.slice(expected.saved_at), 'learning rates after step 8');
   });
 
-  it('writes a checkpoint folder half way that PyTorch (AdamW + LambdaLR over the partial) resumes to the same learning rates', function () {
+  it('writes a checkpoint folder half way that PyTorch (AdamW + LambdaLR over the partial) resumes to the same learning rates', async function () {
     requireTorch(this);
     const saveAt = Math.floor((expected.saved_at + expected.total) / 2);
-    const script = [
-      'import json, sys, torch',
-      `sys.path.insert(0, ${JSON.stringify(FIXTURES)})`,
-      'from torch_config import make_optimizer, make_schedulers, train_step',
-      `config = json.loads(${JSON.stringify(JSON.stringify(expected.config))})`,
-      "optimizer, params = make_optimizer(config['optimizer'], 'AdamW')",
-      'scheduler = make_schedulers(config, optimizer)',
-      `folder = ${JSON.stringify(join(out, `checkpoint-${saveAt}`))}`,
-      "optimizer.load_state_dict(torch.load(folder + '/optimizer.pt', weights_only=True))",
-      "scheduler.load_state_dict(torch.load(folder + '/scheduler.pt', weights_only=True))",
-      'lrs = []',
-      `for _ in range(${expected.total - saveAt}):`,
-      '    train_step(optimizer, params, scheduler)',
-      '    lrs.append(scheduler.get_last_lr()[0])',
-      "print(json.dumps({'lrs': lrs, 'steps': [float(s['step']) for s in optimizer.state.values()], 'lambdas': scheduler.state_dict()['lr_lambdas']}))",
-    ].join('\n');
-    const python = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
-    expect(python.status, python.stderr).to.equal(0);
-    const result = JSON.parse(python.stdout) as { lrs: number[]; steps: number[]; lambdas: unknown[] };
+    const result = await torchJob<{ lrs: number[]; steps: number[]; lambdas: unknown[] }>('trainer', {
+      config: expected.config,
+      folder: join(out, `checkpoint-${saveAt}`),
+      steps: expected.total - saveAt,
+    });
     expectBits(result.lrs, expected.learning_rates.slice(saveAt), 'PyTorch after our checkpoint');
     expectBits(result.lrs, printed.slice(saveAt - expected.saved_at), 'PyTorch vs this package');
     expect(result.lambdas).to.deep.equal([{}, {}]);

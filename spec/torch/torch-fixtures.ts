@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { fromConfig, type BuiltSchedule, type ParamGroup, type ScheduleConfig } from '../../lib';
+import { fromConfig, type BuiltSchedule, type LRScheduler, type ParamGroup, type ScheduleConfig } from '../../lib';
+import type { TorchDict } from '../../lib/torch';
 
 export const FIXTURES = join(__dirname, 'fixtures');
 
@@ -22,8 +23,12 @@ export interface Fixture {
   before: number;
   after: number;
   metrics: number[] | null;
+  /** PyTorch's SWA pattern: the driver steps while the epoch is <= swa_start, the SWALR "swa" afterwards. */
+  swa_start?: number;
   expected: {
     scheduler: Record<string, unknown>;
+    /** With `swa_start`: the SWALR's state, saved beside the driver's as `swa_scheduler`. */
+    swa_scheduler?: Record<string, unknown>;
     param_groups: Array<Record<string, unknown>>;
     tensors: FixtureTensor[];
     lrs: number[][];
@@ -82,6 +87,17 @@ export function tfjsRun(config: ScheduleConfig): TfjsRun {
       for (const group of variables) for (const variable of group) variable.dispose();
     },
   };
+}
+
+/** The scheduler stepped after training step `epoch` (0-based), as generate.py's `stepped`. */
+export function steppedAt(fixture: Fixture, built: BuiltSchedule, epoch: number): LRScheduler {
+  return fixture.swa_start !== undefined && epoch > fixture.swa_start ? built.schedulers.swa : built.driver;
+}
+
+/** A checkpoint's scheduler states into the built schedulers: `scheduler` into the driver, `swa_scheduler` into the SWALR "swa". */
+export function loadSchedulers(built: BuiltSchedule, ckpt: { scheduler: TorchDict; swa_scheduler?: TorchDict }): void {
+  built.driver.loadStateDict(ckpt.scheduler);
+  if (ckpt.swa_scheduler !== undefined) built.schedulers.swa.loadStateDict(ckpt.swa_scheduler);
 }
 
 /** Element `path` of a value (objects by key, Maps by key, arrays by index). */

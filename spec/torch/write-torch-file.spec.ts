@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,20 +6,20 @@ import * as tf from '@tensorflow/tfjs';
 import { asOptimizer } from '../../lib';
 import { loadTorchOptimizerState, readTorchFile, torchOptimizerState, torchSchedulerState, writeTorchFile, TorchFileError, type TorchDict } from '../../lib/torch';
 import { expectBits } from '../helpers/expect-bits';
-import { requireTorch } from './python-torch';
-import { fixtures, FIXTURES, tfjsRun, type TfjsRun } from './torch-fixtures';
+import { requireTorch, torchJob } from './python-torch';
+import { fixtures, loadSchedulers, steppedAt, tfjsRun, type Fixture, type TfjsRun } from './torch-fixtures';
 
 const X = tf.tensor1d([1, -2, 0.5]);
 
-/** One update of every group's variables (the fixtures' loss) and one scheduler step. */
-function trainStep(run: TfjsRun, metric?: number): void {
+/** Training step `epoch`: one update of every group's variables (the fixtures' loss) and one scheduler step. */
+function trainStep(fixture: Fixture, run: TfjsRun, epoch: number, metric?: number): void {
   run.optimizers.forEach((optimizer, i) => {
     const [w, b] = run.variables[i];
     tf.tidy(() => {
       optimizer.minimize(() => tf.sum(tf.square(tf.add(tf.matMul(w, X.reshape([3, 1])).reshape([2]), b))) as tf.Scalar, false, [w, b]);
     });
   });
-  run.built.driver.step(...((metric === undefined ? [] : [metric]) as []));
+  steppedAt(fixture, run.built, epoch).step(...((metric === undefined ? [] : [metric]) as []));
 }
 
 const lrsOf = (run: TfjsRun): number[] => run.built.optimizer.paramGroups.map((g) => g.lr);
@@ -30,7 +29,7 @@ describe('writeTorchFile, through real PyTorch', function () {
   const cases = fixtures().filter((f) => f.format === 'zip');
   const steps = 4;
   let dir: string;
-  let results: Array<{ lrs: number[][]; state_types: Record<string, string> }>;
+  let results: Array<{ lrs: number[][]; state_types: Record<string, string>; keys: { ours: string[]; torch: string[] } }>;
   const ours: number[][][] = [];
   const written: string[] = [];
 
@@ -42,14 +41,16 @@ describe('writeTorchFile, through real PyTorch', function () {
       const run = tfjsRun(fixture.config);
       try {
         const metrics = fixture.metrics ?? [];
-        for (let i = 0; i < fixture.before; i++) trainStep(run, metrics.length > 0 ? 1 - i / 10 : undefined);
+        for (let i = 0; i < fixture.before; i++) trainStep(fixture, run, i, metrics.length > 0 ? 1 - i / 10 : undefined);
         const file = join(dir, `${fixture.name}.pt`);
         const parameters = run.variables.length === 1 ? run.variables[0] : run.variables;
-        writeFileSync(file, writeTorchFile({ scheduler: torchSchedulerState(run.built.driver), optimizer: await torchOptimizerState(run.optimizers, parameters), epoch: fixture.before }, { archiveName: fixture.name }));
+        const ckpt: TorchDict = { scheduler: torchSchedulerState(run.built.driver), optimizer: await torchOptimizerState(run.optimizers, parameters), epoch: fixture.before };
+        if (fixture.swa_start !== undefined) ckpt.swa_scheduler = torchSchedulerState(run.built.schedulers.swa);
+        writeFileSync(file, writeTorchFile(ckpt, { archiveName: fixture.name }));
         written.push(file);
         const lrs: number[][] = [];
         for (let i = 0; i < steps; i++) {
-          trainStep(run, metrics[i]);
+          trainStep(fixture, run, fixture.before + i, metrics[i]);
           lrs.push(lrsOf(run));
         }
         ours.push(lrs);
@@ -57,10 +58,8 @@ describe('writeTorchFile, through real PyTorch', function () {
         run.dispose();
       }
     }
-    const jobs = cases.map((fixture, i) => ({ config: fixture.config, tensor_lr: fixture.tensor_lr, file: written[i], out: join(dir, `${fixture.name}.torch.pt`), steps, metrics: fixture.metrics ? [...fixture.metrics.slice(0, steps), ...fixture.metrics.slice(0, steps)] : null }));
-    const python = spawnSync('python3', [join(FIXTURES, 'continue.py')], { input: JSON.stringify(jobs), encoding: 'utf8', maxBuffer: 1 << 26 });
-    if (python.status !== 0) throw new Error(`continue.py failed: ${python.stderr}`);
-    results = JSON.parse(python.stdout) as typeof results;
+    const jobs = cases.map((fixture, i) => ({ config: fixture.config, tensor_lr: fixture.tensor_lr, swa_start: fixture.swa_start, file: written[i], out: join(dir, `${fixture.name}.torch.pt`), steps, metrics: fixture.metrics ? [...fixture.metrics.slice(0, steps), ...fixture.metrics.slice(0, steps)] : null }));
+    results = await Promise.all(jobs.map((job) => torchJob<(typeof results)[number]>('continue', job)));
   });
 
   after(() => {
@@ -76,15 +75,16 @@ describe('writeTorchFile, through real PyTorch', function () {
   it('PyTorch writes again, this package reads it and continues with PyTorch\'s learning rates bit for bit', () => {
     const before = tf.memory().numTensors;
     cases.forEach((fixture, i) => {
-      const ckpt = readTorchFile<{ scheduler: TorchDict; optimizer: TorchDict }>(readFileSync(join(dir, `${fixture.name}.torch.pt`)));
+      const ckpt = readTorchFile<{ scheduler: TorchDict; swa_scheduler?: TorchDict; optimizer: TorchDict; epoch: number }>(readFileSync(join(dir, `${fixture.name}.torch.pt`)));
+      expect(ckpt.epoch).to.equal(fixture.before + steps);
       const run = tfjsRun(fixture.config);
       try {
         loadTorchOptimizerState(run.optimizers, ckpt.optimizer, run.variables);
         asOptimizer(run.optimizers).loadStateDict(ckpt.optimizer);
-        run.built.driver.loadStateDict(ckpt.scheduler);
+        loadSchedulers(run.built, ckpt);
         const lrs: number[][] = [];
         for (let k = 0; k < steps; k++) {
-          trainStep(run, fixture.metrics?.[k]);
+          trainStep(fixture, run, ckpt.epoch + k, fixture.metrics?.[k]);
           lrs.push(lrsOf(run));
         }
         expectBits(lrs.flat(), results[i].lrs.slice(steps).flat(), `${fixture.name}: this package after PyTorch's file`);
@@ -93,6 +93,12 @@ describe('writeTorchFile, through real PyTorch', function () {
       }
     });
     expect(tf.memory().numTensors).to.equal(before);
+  });
+
+  it("writes exactly the keys of PyTorch's own state dict, every class (SWALR: no anneal_func)", () => {
+    cases.forEach((fixture, i) => expect(results[i].keys.ours, fixture.name).to.deep.equal(results[i].keys.torch));
+    const swa = cases.findIndex((f) => f.name === 'swa-lr-cos');
+    expect(results[swa].keys.torch).to.include('_anneal_strategy').and.not.include('anneal_func');
   });
 
   it('writes learning rates as floats and counters as ints, as PyTorch keeps them', () => {
