@@ -28,9 +28,20 @@ const LONG_RUN_OVERRIDES: Readonly<Record<string, Record<string, unknown>>> = {
   CyclicLR: { step_size_up: 1000 },
 };
 
+/**
+ * Schedules measured beside the classes that are not classes: transformers' schedule functions
+ * (they return a LambdaLR), under their TypeScript name; PyTorch's column runs transformers' code.
+ */
+export const FUNCTION_CASES: Readonly<Record<string, ScheduleConfig>> = {
+  getCosineScheduleWithWarmup: {
+    optimizer: { kind: 'sgd', groups: [{ lr: 0.1 }, { lr: 0.05 }] },
+    schedulers: [{ id: 's', type: 'get_cosine_schedule_with_warmup', args: { num_warmup_steps: 5, num_training_steps: STEPS_PER_SCHEDULE } }],
+  },
+};
+
 /** The sample configuration of `className` (`long`: fit for 10^6 steps and epoch 10^6). */
 export function benchConfig(className: string, long = false): ScheduleConfig | undefined {
-  const sample = SAMPLE_SCHEDULES[className];
+  const sample = SAMPLE_SCHEDULES[className] ?? FUNCTION_CASES[className];
   if (sample === undefined) return undefined;
   const config = JSON.parse(JSON.stringify(sample)) as ScheduleConfig;
   const override = long ? LONG_RUN_OVERRIDES[className] : undefined;

@@ -1,13 +1,24 @@
 /**
  * The package as the benchmark measures it: the compiled build in dist/ (`npm run bench` builds it
- * first), which is what users run. Through tsx, the TypeScript sources' imports become getter calls
- * (esbuild's CommonJS transform keeps live bindings), which makes the math module several times
- * slower than the shipped code. Types come from the sources.
+ * first), which is what users run, loaded by `loadLibrary()` before anything is measured. Through
+ * tsx, the TypeScript sources' imports become getter calls (esbuild's CommonJS transform keeps live
+ * bindings), which makes the math module several times slower than the shipped code; so would
+ * `require()` of dist/'s ES modules, which tsx compiles to CommonJS: `import()` loads them as they
+ * are. Types come from the sources.
  */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type * as Library from '../lib';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dist = require('../dist/index.js') as typeof Library;
+export let fromConfig: typeof Library.fromConfig;
+export let VirtualOptimizer: typeof Library.VirtualOptimizer;
+export let registeredSchedulers: typeof Library.registeredSchedulers;
+export let pymath: typeof Library.pymath;
+export let setWarningHandler: typeof Library.setWarningHandler;
 
-export const { fromConfig, VirtualOptimizer, registeredSchedulers, pymath, setWarningHandler } = dist;
+export async function loadLibrary(): Promise<void> {
+  const dist = (await import(pathToFileURL(join(__dirname, '..', 'dist', 'index.mjs')).href)) as typeof Library;
+  ({ fromConfig, VirtualOptimizer, registeredSchedulers, pymath, setWarningHandler } = dist);
+}
+
 export type { BuiltSchedule, LRScheduler, ParamGroup, ScheduleConfig } from '../lib';

@@ -4,11 +4,12 @@
  *
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile.ts CosineAnnealingLR [steps] [plain|sgd|adam]
  */
-import { setWarningHandler, type LRScheduler } from './library';
+import { loadLibrary, setWarningHandler, type LRScheduler } from './library';
 import { benchConfig, buildPlain, STEPS_PER_SCHEDULE, stepperFor } from './cases';
 import { median, now } from './timing';
 
 async function main(): Promise<void> {
+  await loadLibrary();
   const [className, stepsArg, column = 'plain'] = process.argv.slice(2);
   const config = benchConfig(className, column !== 'plain');
   if (config === undefined) throw new Error(`bench/profile: no sample configuration for ${String(className)}`);

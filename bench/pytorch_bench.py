@@ -11,6 +11,7 @@ Without torch, <out.json> says so and nothing is timed.
 """
 import json
 import math
+import os
 import platform
 import sys
 import time
@@ -83,6 +84,19 @@ def make_optimizer(torch, config):
 def scheduler_class(torch, name):
     if hasattr(torch.optim.lr_scheduler, name):
         return getattr(torch.optim.lr_scheduler, name)
+    if name == "SWALR":
+        from torch.optim.swa_utils import SWALR
+
+        return SWALR
+    if name.startswith("get_"):
+        # transformers' schedule functions, as the fixtures record them (transformers itself is
+        # used when it is installed; the copy is the same code, checked against its recordings)
+        try:
+            from transformers import optimization as hf
+        except ImportError:
+            sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "spec", "fixtures", "transformers"))
+            import hf_optimization as hf
+        return getattr(hf, name)
     if name == "GradualWarmupScheduler":
         from warmup_scheduler import GradualWarmupScheduler  # ildoonet/pytorch-gradual-warmup-lr, if installed
 

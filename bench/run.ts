@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: times every registered scheduler class (its sample configuration from
- * spec/helpers/sample-schedules.ts) with plain param groups, with real tfjs SGD/Momentum and
+ * spec/helpers/sample-schedules.ts) and transformers' getCosineScheduleWithWarmup with plain param groups, with real tfjs SGD/Momentum and
  * Adam optimizers (CPU backend), and PyTorch's own class in the same run; prints the tables and
  * writes bench/results.json.
  *
@@ -17,8 +17,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { registeredSchedulers } from './library';
-import { benchConfig, EPOCHS, PLATEAU_METRICS, STEPS_PER_SCHEDULE, takesEpoch } from './cases';
+import { loadLibrary, registeredSchedulers } from './library';
+import { benchConfig, EPOCHS, FUNCTION_CASES, PLATEAU_METRICS, STEPS_PER_SCHEDULE, takesEpoch } from './cases';
 import { markdownTable, marked, ns, percent, ratio } from './table';
 import type { Timing } from './timing';
 
@@ -170,7 +170,7 @@ function machine(pytorch: PytorchResult | null): Record<string, unknown> {
 }
 
 function main(): void {
-  const registered = registeredSchedulers();
+  const registered = [...registeredSchedulers(), ...Object.keys(FUNCTION_CASES)];
   const classes = registered.filter((name) => (only === null || only.includes(name)) && benchConfig(name) !== undefined);
   const withoutSample = registered.filter((name) => benchConfig(name) === undefined);
   log(`bench: ${classes.length} classes (${classes.join(', ')})${withoutSample.length ? `; no sample for ${withoutSample.join(', ')}` : ''}`);
@@ -374,4 +374,7 @@ function main(): void {
   rmSync(work, { recursive: true, force: true });
 }
 
-main();
+loadLibrary().then(main, (error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

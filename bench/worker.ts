@@ -8,7 +8,7 @@
  *   node --expose-gc --import tsx bench/worker.ts reference <out.json> [--quick]
  */
 import { writeFileSync } from 'node:fs';
-import { pymath, setWarningHandler, type LRScheduler } from './library';
+import { loadLibrary, pymath, setWarningHandler, type LRScheduler } from './library';
 import { benchConfig, buildPlain, EPOCHS, hasClosedForm, STEPS_PER_SCHEDULE, stepperFor, takesEpoch, type Stepper } from './cases';
 import { collectGarbage, gcAvailable, measure, measurePair, now, type Timing } from './timing';
 
@@ -18,9 +18,6 @@ const WARMUP_RUNS = quick ? 2 : 3;
 const RUNS = quick ? 5 : 11;
 
 let warnings = 0;
-setWarningHandler(() => {
-  warnings += 1;
-});
 
 /** Steps each driver (built beforehand) `count` times, timing intervals of `chunk` steps. */
 function timeDrivers(drivers: LRScheduler[], stepper: Stepper, count: number, chunk = count): number[] {
@@ -306,6 +303,10 @@ function reference(): unknown {
 }
 
 async function main(): Promise<void> {
+  await loadLibrary();
+  setWarningHandler(() => {
+    warnings += 1;
+  });
   const [mode, ...rest] = args;
   let result: unknown;
   let out: string;

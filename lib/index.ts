@@ -21,11 +21,49 @@ export { OneCycleLR, type OneCycleLROptions, type OneCycleLRPhase } from './sche
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './schedulers/reduce-lr-on-plateau';
 export { SequentialLR, type SequentialLROptions } from './schedulers/sequential-lr';
 export { ChainedScheduler, type ChainedSchedulerOptions } from './schedulers/chained-scheduler';
+// -- SWA and transformers schedules --
+export { SWALR, type SWALROptions, type SWALRAnnealStrategy } from './schedulers/swa-lr';
+export {
+  getScheduler,
+  SchedulerType,
+  getConstantSchedule,
+  getConstantScheduleWithWarmup,
+  getLinearScheduleWithWarmup,
+  getCosineScheduleWithWarmup,
+  getCosineWithHardRestartsScheduleWithWarmup,
+  getPolynomialDecayScheduleWithWarmup,
+  getInverseSqrtSchedule,
+  getCosineWithMinLrScheduleWithWarmup,
+  getCosineWithMinLrScheduleWithWarmupLrRate,
+  getWsdSchedule,
+  getReduceOnPlateauSchedule,
+  type GetSchedulerOptions,
+  type LastEpochOption,
+  type ConstantScheduleWithWarmupOptions,
+  type LinearScheduleWithWarmupOptions,
+  type CosineScheduleWithWarmupOptions,
+  type CosineWithHardRestartsScheduleWithWarmupOptions,
+  type PolynomialDecayScheduleWithWarmupOptions,
+  type InverseSqrtScheduleOptions,
+  type CosineWithMinLrScheduleWithWarmupOptions,
+  type CosineWithMinLrScheduleWithWarmupLrRateOptions,
+  type WsdScheduleOptions,
+  type WsdShape,
+} from './transformers';
 
-export { createScheduler, registerScheduler, registeredSchedulers, camelCaseOption, type SchedulerConstructor } from './registry';
+export {
+  createScheduler,
+  registerScheduler,
+  registeredSchedulers,
+  registerScheduleFunction,
+  registeredScheduleFunctions,
+  camelCaseOption,
+  type SchedulerConstructor,
+  type ScheduleFunction,
+} from './registry';
 export { fromConfig, ConfigError, type ScheduleConfig, type SchedulerConfig, type OptimizerConfig, type BuiltSchedule, type FromConfigOptions } from './config/from-config';
 
-export { asOptimizer, OptimizerView, VirtualOptimizer, type OptimizerLike, type OptimizerState } from './optim/optimizer-view';
+export { asOptimizer, OptimizerView, VirtualOptimizer, type OptimizerLike, type OptimizerState, type OptimizerStateLike } from './optim/optimizer-view';
 export type { ParamGroup, ParamGroupsLike } from './optim/param-group';
 
 export { setWarningHandler, defaultWarningHandler, type SchedulerWarning, type WarningHandler } from './warnings';
@@ -37,10 +75,12 @@ export {
   NotComputedError,
   PythonArithmeticError,
 } from './errors';
-export type { SchedulerState } from './state/state-reader';
+export type { SchedulerState, SchedulerStateLike } from './state/state-reader';
+export type { Metric, TensorLike } from './metric';
 export type { JsonValue } from './state/encoding';
 
 export * as pymath from './math';
+export { pyrepr, type PyReprValue } from './python/repr';
 // -- callbacks --
 export {
   LRSchedulerCallback,

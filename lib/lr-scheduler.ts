@@ -7,7 +7,7 @@ import { InvalidArgumentError, NotComputedError } from './errors';
 import { asOptimizer, type OptimizerLike, type OptimizerView } from './optim/optimizer-view';
 import type { ParamGroup } from './optim/param-group';
 import { encodeFloat } from './state/encoding';
-import { StateReader, encodeFloatList, type SchedulerState } from './state/state-reader';
+import { StateReader, encodeFloatList, type SchedulerState, type SchedulerStateLike } from './state/state-reader';
 import {
   EPOCH_DEPRECATION_WARNING,
   GET_LR_OUTSIDE_STEP_WARNING,
@@ -244,10 +244,11 @@ export abstract class LRScheduler {
   }
 
   /**
-   * Restores a state written by `stateDict()` (or by PyTorch and converted to JSON). Everything is
+   * Restores a state written by `stateDict()`, by PyTorch as JSON, or by PyTorch's `torch.save` as
+   * `readTorchFile` returns it (Counter milestones, tensor learning rates). Everything is
    * validated first; an invalid state throws `InvalidStateError` and changes nothing.
    */
-  loadStateDict(state: SchedulerState): void {
+  loadStateDict(state: SchedulerState | SchedulerStateLike): void {
     this.prepareLoad(state)();
   }
 

@@ -1,22 +1,128 @@
 /**
  * Constructor-argument checks shared by every scheduler. Messages read
  * `StepLR: option "stepSize" must be a positive number, got 0`.
+ *
+ * Every constructor starts with `new OptionChecker(className, options)`, which rejects anything
+ * but an options object (a PyTorch habit: `new StepLR(optimizer, 30)`, or no options at all) with
+ * the call to write instead, so a new class gets that check by starting the same way.
  */
 import { InvalidArgumentError } from './errors';
 import { describeValue } from './state/state-reader';
 
+/**
+ * The call each class's "options must be an object" error shows (its required options, or the
+ * usual ones when all have defaults), and the option PyTorch's first positional argument after
+ * the optimizer maps to, so `new PolynomialLR(optimizer, 10)` is answered with
+ * `new PolynomialLR(optimizer, { totalIters: 10 })`. A class missing here gets a generic call
+ * that points at its options type.
+ */
+const USAGE: Readonly<Record<string, { call: string; positional?: string }>> = {
+  StepLR: { call: 'new StepLR(optimizer, { stepSize: 30 })', positional: 'stepSize' },
+  MultiStepLR: { call: 'new MultiStepLR(optimizer, { milestones: [30, 80] })', positional: 'milestones' },
+  ConstantLR: { call: 'new ConstantLR(optimizer, { factor: 0.5, totalIters: 4 })', positional: 'factor' },
+  LinearLR: { call: 'new LinearLR(optimizer, { startFactor: 0.25, totalIters: 4 })', positional: 'startFactor' },
+  ExponentialLR: { call: 'new ExponentialLR(optimizer, { gamma: 0.9 })', positional: 'gamma' },
+  PolynomialLR: { call: 'new PolynomialLR(optimizer, { totalIters: 10, power: 2 })', positional: 'totalIters' },
+  LambdaLR: { call: 'new LambdaLR(optimizer, { lrLambda: (epoch) => 1 / (epoch + 1) })', positional: 'lrLambda' },
+  MultiplicativeLR: { call: 'new MultiplicativeLR(optimizer, { lrLambda: () => 0.95 })', positional: 'lrLambda' },
+  CosineAnnealingLR: { call: 'new CosineAnnealingLR(optimizer, { tMax: 100 })', positional: 'tMax' },
+  CosineAnnealingWarmRestarts: { call: 'new CosineAnnealingWarmRestarts(optimizer, { t0: 10 })', positional: 't0' },
+  CyclicLR: { call: 'new CyclicLR(optimizer, { baseLr: 0.001, maxLr: 0.1 })', positional: 'baseLr' },
+  OneCycleLR: { call: 'new OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 1000 })', positional: 'maxLr' },
+  ReduceLROnPlateau: { call: "new ReduceLROnPlateau(optimizer, { mode: 'min', patience: 10 })", positional: 'mode' },
+  SequentialLR: { call: 'new SequentialLR(optimizer, { schedulers: [warmup, decay], milestones: [5] })', positional: 'schedulers' },
+  ChainedScheduler: { call: 'new ChainedScheduler([first, second]) or new ChainedScheduler(null, { schedulers: [first, second] })' },
+  GradualWarmupScheduler: {
+    call: 'new GradualWarmupScheduler(optimizer, { multiplier: 1, totalEpoch: 5, afterScheduler })',
+    positional: 'multiplier',
+  },
+  SWALR: { call: 'new SWALR(optimizer, { swaLr: 0.05 })', positional: 'swaLr' },
+  // transformers' schedule functions (called without `new`; Python callers pass these positionally)
+  getConstantSchedule: { call: 'getConstantSchedule(optimizer)' },
+  getConstantScheduleWithWarmup: { call: 'getConstantScheduleWithWarmup(optimizer, { numWarmupSteps: 100 })', positional: 'numWarmupSteps' },
+  getLinearScheduleWithWarmup: { call: 'getLinearScheduleWithWarmup(optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000 })' },
+  getCosineScheduleWithWarmup: { call: 'getCosineScheduleWithWarmup(optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000 })' },
+  getCosineWithHardRestartsScheduleWithWarmup: {
+    call: 'getCosineWithHardRestartsScheduleWithWarmup(optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000, numCycles: 2 })',
+  },
+  getPolynomialDecayScheduleWithWarmup: {
+    call: 'getPolynomialDecayScheduleWithWarmup(optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000, lrEnd: 1e-7, power: 1 })',
+  },
+  getInverseSqrtSchedule: { call: 'getInverseSqrtSchedule(optimizer, { numWarmupSteps: 100 })', positional: 'numWarmupSteps' },
+  getCosineWithMinLrScheduleWithWarmup: {
+    call: 'getCosineWithMinLrScheduleWithWarmup(optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000, minLrRate: 0.1 })',
+  },
+  getCosineWithMinLrScheduleWithWarmupLrRate: {
+    call: 'getCosineWithMinLrScheduleWithWarmupLrRate(optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000, minLrRate: 0.1 })',
+  },
+  getWsdSchedule: { call: 'getWsdSchedule(optimizer, { numWarmupSteps: 100, numDecaySteps: 200, numTrainingSteps: 1000 })' },
+  getReduceOnPlateauSchedule: { call: "getReduceOnPlateauSchedule(optimizer, { mode: 'min', patience: 10 })", positional: 'mode' },
+  getScheduler: { call: "getScheduler('cosine', optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000 })" },
+};
+
+/** The call to write instead of `new <className>(optimizer, given)`. */
+export function usageOf(className: string, given?: unknown): string {
+  const usage = USAGE[className];
+  // A class is called with `new`; a schedule function (transformers' getCosineScheduleWithWarmup, ...) without.
+  const call = /^[A-Z]/.test(className) ? `new ${className}` : className;
+  if (usage === undefined) return `${call}(optimizer, { ... }) (see ${className.charAt(0).toUpperCase()}${className.slice(1)}Options)`;
+  const literal = sourceLiteral(given);
+  if (usage.positional === undefined || literal === undefined) return usage.call;
+  return `${call}(optimizer, { ${usage.positional}: ${literal} })`;
+}
+
+/** A number, string, boolean or list of numbers written as TypeScript source; `undefined` for anything else. */
+function sourceLiteral(value: unknown): string | undefined {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return value.length <= 40 ? `'${value.replace(/[\\']/g, '\\$&')}'` : undefined;
+  if (Array.isArray(value) && value.length > 0 && value.length <= 10 && value.every((item) => typeof item === 'number')) {
+    return `[${value.join(', ')}]`;
+  }
+  return undefined;
+}
+
+/** A plain object (of any realm): what an options argument must be. */
+function isOptionsObject(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+  return prototype === null || (Object.getPrototypeOf(prototype) === null && prototype.constructor?.name === 'Object');
+}
+
+function describeOptions(value: unknown): string {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const named = value as { getClassName?: unknown };
+    const name = typeof named.getClassName === 'function' ? (named.getClassName as () => unknown)() : undefined;
+    return typeof name === 'string' ? `a ${name}` : 'an object that is not a plain options object';
+  }
+  return describeValue(value);
+}
+
 export class OptionChecker {
+  private readonly options: object;
+
   constructor(
     readonly className: string,
-    private readonly options: object,
-  ) {}
+    options: unknown,
+  ) {
+    if (!isOptionsObject(options)) {
+      const positional =
+        options !== undefined && (typeof options !== 'object' || Array.isArray(options)) ? " (PyTorch's positional arguments are named options here)" : '';
+      throw new InvalidArgumentError(
+        `${className}: options must be an object of named options, got ${describeOptions(options)}${positional}: write ${usageOf(className, options)}`,
+        'TypeError',
+      );
+    }
+    this.options = options;
+  }
 
   /** Throws on an option the class does not know (Python: unexpected keyword argument). */
   known(names: readonly string[]): this {
     for (const key of Object.keys(this.options)) {
       if (!names.includes(key)) {
+        const camel = camelCaseOption(key);
+        const hint = camel !== key && names.includes(camel) ? `; PyTorch's "${key}" is "${camel}" here` : suggestion(key, names);
         throw new InvalidArgumentError(
-          `${this.className}: unknown option "${key}" (expected one of: ${names.join(', ')})`,
+          `${this.className}: unknown option "${key}" (expected one of: ${names.join(', ')})${hint}`,
           'TypeError',
         );
       }
@@ -86,4 +192,49 @@ export class OptionChecker {
     const single = this.number(name, value, fallback, `${expected} or a list of ${groupCount} numbers`);
     return new Array<number>(groupCount).fill(single);
   }
+}
+
+/** PyTorch's keyword name as this package's option name: `step_size` -> `stepSize`, `T_max` -> `tMax`. */
+export function camelCaseOption(name: string): string {
+  const parts = name.split('_').filter((part) => part !== '');
+  if (parts.length === 0) return name;
+  return parts
+    .map((part, i) => (i === 0 ? part.charAt(0).toLowerCase() + part.slice(1) : part.charAt(0).toUpperCase() + part.slice(1)))
+    .join('');
+}
+
+/** Optimal string alignment distance (edits, counting a swap of neighbours as one), case-insensitive. */
+function editDistance(a: string, b: string): number {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  const rows: number[][] = Array.from({ length: s.length + 1 }, (_, i) => [i, ...new Array<number>(t.length).fill(0)]);
+  for (let j = 1; j <= t.length; j++) rows[0][j] = j;
+  for (let i = 1; i <= s.length; i++) {
+    for (let j = 1; j <= t.length; j++) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      let best = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) best = Math.min(best, rows[i - 2][j - 2] + 1);
+      rows[i][j] = best;
+    }
+  }
+  return rows[s.length][t.length];
+}
+
+/**
+ * `'; did you mean "stepSize"?'` when one candidate is close to `name` (at most a third of its
+ * letters changed), else `''`.
+ */
+export function suggestion(name: string, candidates: readonly string[]): string {
+  if (name.length > 64) return '';
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(name, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const allowed = Math.max(1, Math.floor(Math.max(name.length, 3) / 3));
+  return best !== undefined && bestDistance <= allowed ? `; did you mean "${best}"?` : '';
 }

@@ -1,10 +1,13 @@
 /**
  * Class name -> constructor, and `createScheduler(optimizer, type, args)`, which takes PyTorch's
  * class name and snake_case keyword arguments so a Python constructor call ports by copy-paste.
+ * Schedule functions (HuggingFace transformers' `get_*_schedule*`) are registered beside the
+ * classes under their Python names.
  */
 import { InvalidArgumentError } from './errors';
 import type { LRScheduler } from './lr-scheduler';
 import type { OptimizerLike } from './optim/optimizer-view';
+import { camelCaseOption } from './options';
 import { describeValue } from './state/state-reader';
 import { StepLR } from './schedulers/step-lr';
 import { GradualWarmupScheduler } from './warmup/gradual-warmup-scheduler';
@@ -25,6 +28,11 @@ import { OneCycleLR } from './schedulers/one-cycle-lr';
 import { ReduceLROnPlateau } from './schedulers/reduce-lr-on-plateau';
 import { SequentialLR } from './schedulers/sequential-lr';
 import { ChainedScheduler } from './schedulers/chained-scheduler';
+// -- imports: SWA and transformers schedules --
+import { SWALR } from './schedulers/swa-lr';
+import { TRANSFORMERS_SCHEDULE_FUNCTIONS } from './transformers';
+
+export { camelCaseOption };
 
 /**
  * A scheduler class: `new (optimizer, options)` (`optimizer` is `null` only for ChainedScheduler).
@@ -35,7 +43,17 @@ export type SchedulerConstructor = new (optimizer: never, options: never) => LRS
 /** How the factory calls a registered class: options are checked by the class itself. */
 type FactoryCall = new (optimizer: OptimizerLike | null, options: Record<string, unknown>) => LRScheduler;
 
+/**
+ * A schedule function: `(optimizer, options) => scheduler`, called without `new` (transformers'
+ * `get_cosine_schedule_with_warmup`, ...). The parameters are `never` so that every function fits.
+ */
+export type ScheduleFunction = (optimizer: never, options: never) => LRScheduler;
+
+/** How the factory calls a registered schedule function. */
+type FunctionCall = (optimizer: OptimizerLike | null, options: Record<string, unknown>) => LRScheduler;
+
 const registry = new Map<string, SchedulerConstructor>();
+const functions = new Map<string, ScheduleFunction>();
 
 /** Adds a scheduler class to the factory under `name` (usually its `className`). */
 export function registerScheduler(name: string, constructor: SchedulerConstructor): void {
@@ -48,30 +66,40 @@ export function registerScheduler(name: string, constructor: SchedulerConstructo
   registry.set(name, constructor);
 }
 
+/** Adds a schedule function to the factory under `name` (its Python name, e.g. `get_linear_schedule_with_warmup`). */
+export function registerScheduleFunction(name: string, fn: ScheduleFunction): void {
+  if (typeof name !== 'string' || name === '') {
+    throw new InvalidArgumentError(`registerScheduleFunction: name must be a non-empty string, got ${describeValue(name)}`);
+  }
+  if (typeof fn !== 'function') {
+    throw new InvalidArgumentError(`registerScheduleFunction: fn must be a function, got ${describeValue(fn)}`, 'TypeError');
+  }
+  functions.set(name, fn);
+}
+
 /** The registered class names. */
 export function registeredSchedulers(): string[] {
   return [...registry.keys()];
 }
 
+/** The registered schedule function names. */
+export function registeredScheduleFunctions(): string[] {
+  return [...functions.keys()];
+}
+
 /** The class registered under `name`; throws for an unknown name. */
 export function schedulerClass(name: string): SchedulerConstructor {
   const found = registry.get(name);
-  if (found === undefined) {
-    throw new InvalidArgumentError(
-      `createScheduler: unknown scheduler type ${describeValue(name)} (known: ${registeredSchedulers().join(', ')})`,
-    );
-  }
+  if (found === undefined) throw unknownType(name);
   return found;
 }
 
-/** PyTorch's keyword name as this package's option name: `step_size` -> `stepSize`, `T_max` -> `tMax`. */
-export function camelCaseOption(name: string): string {
-  const parts = name.split('_').filter((part) => part !== '');
-  if (parts.length === 0) return name;
-  return parts
-    .map((part, i) => (i === 0 ? part.charAt(0).toLowerCase() + part.slice(1) : part.charAt(0).toUpperCase() + part.slice(1)))
-    .join('');
+function unknownType(name: string): InvalidArgumentError {
+  return new InvalidArgumentError(
+    `createScheduler: unknown scheduler type ${describeValue(name)} (known: ${[...registeredSchedulers(), ...registeredScheduleFunctions()].join(', ')})`,
+  );
 }
+
 
 /**
  * Builds a scheduler from PyTorch's class name and keyword arguments as live values (numbers,
@@ -81,12 +109,27 @@ export function camelCaseOption(name: string): string {
  * createScheduler(optimizer, 'StepLR', { step_size: 30, gamma: 0.1 });
  */
 export function createScheduler(optimizer: OptimizerLike | null, type: string, args: Record<string, unknown> = {}): LRScheduler {
-  const constructor = schedulerClass(type);
+  const fn = functions.get(type);
+  const constructor = fn === undefined ? schedulerClass(type) : undefined;
   if (typeof args !== 'object' || args === null || Array.isArray(args)) {
     throw new InvalidArgumentError(`createScheduler: args for ${type} must be an object of keyword arguments, got ${describeValue(args)}`, 'TypeError');
   }
   const options: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(args)) options[camelCaseOption(key)] = value;
+  const spelledAs = new Map<string, string>();
+  for (const [key, value] of Object.entries(args)) {
+    const name = camelCaseOption(key);
+    const earlier = spelledAs.get(name);
+    if (earlier !== undefined) {
+      throw new InvalidArgumentError(
+        `createScheduler: ${type} got the option "${name}" twice, as "${earlier}" and as "${key}"; give one of them`,
+        'TypeError',
+      );
+    }
+    spelledAs.set(name, key);
+    // An own property even for "__proto__" (from JSON.parse), so the class rejects it as an unknown option.
+    Object.defineProperty(options, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  if (fn !== undefined) return (fn as unknown as FunctionCall)(optimizer, options);
   return new (constructor as unknown as FactoryCall)(optimizer, options);
 }
 
@@ -109,3 +152,6 @@ registerScheduler(OneCycleLR.className, OneCycleLR);
 registerScheduler(ReduceLROnPlateau.className, ReduceLROnPlateau);
 registerScheduler(SequentialLR.className, SequentialLR);
 registerScheduler(ChainedScheduler.className, ChainedScheduler);
+// -- SWA and transformers schedules --
+registerScheduler(SWALR.className, SWALR);
+for (const [name, fn] of Object.entries(TRANSFORMERS_SCHEDULE_FUNCTIONS)) registerScheduleFunction(name, fn);

@@ -16,7 +16,7 @@
  */
 import './use-tfjs-node-if-installed';
 import * as tf from '@tensorflow/tfjs';
-import { GradualWarmupScheduler, StepLR } from '../lib';
+import { GradualWarmupScheduler, pyrepr, StepLR } from '../lib';
 
 tf.enableProdMode(); // silences tfjs's "install tfjs-node" banner
 
@@ -50,7 +50,7 @@ function trainEpoch(optimizer: tf.Optimizer, weight: tf.Variable, bias: tf.Varia
     const lr = scheduler.getLastLr()[0]; // the lr this epoch trains with
     const loss = trainEpoch(optimizer, weight, bias);
     scheduler.step();
-    console.log(`epoch ${epoch}  lr ${lr}  loss ${loss.toFixed(4)}`);
+    console.log(`epoch ${epoch}  lr ${pyrepr(lr)}  loss ${loss.toFixed(4)}`); // Python: f'... lr {lr} ...'
   }
   tf.dispose([weight, bias]);
   optimizer.dispose();
@@ -77,7 +77,7 @@ function trainEpoch(optimizer: tf.Optimizer, weight: tf.Variable, bias: tf.Varia
       if (iteration <= warmupIterations) warmup.step(); // warming up: one step per iteration
     });
     if (iteration > warmupIterations) warmup.step(); // warmed up: one step per epoch
-    console.log(`epoch ${epoch}  lr ${lrs.join(' ')}  loss ${loss.toFixed(4)}`);
+    console.log(`epoch ${epoch}  lr ${lrs.map((lr) => pyrepr(lr)).join(' ')}  loss ${loss.toFixed(4)}`);
   }
   tf.dispose([weight, bias]);
   optimizer.dispose();

@@ -1,11 +1,11 @@
 /**
  * The TypeScript twin of GradualWarmupScheduler's own example: SGD at lr 0.1, a StepLR after-scheduler,
  * a 5-epoch warmup from 0, then `step(epoch)` for epochs 1..19. Prints `epoch lr`, exactly the lines
- * PyTorch prints for the Python original.
+ * PyTorch prints for the Python original (`pyrepr` prints a number as Python's `print` does).
  */
 import './use-tfjs-node-if-installed';
 import * as tf from '@tensorflow/tfjs';
-import { GradualWarmupScheduler, StepLR } from '../lib';
+import { GradualWarmupScheduler, pyrepr, StepLR } from '../lib';
 
 
 const weights = tf.variable(tf.zeros([2]));
@@ -19,7 +19,7 @@ optimizer.minimize(() => weights.square().sum());
 
 for (let epoch = 1; epoch < 20; epoch++) {
   warmup.step(epoch);
-  console.log(epoch, optimizer.getConfig().learningRate);
+  console.log(epoch, pyrepr(optimizer.getConfig().learningRate as number)); // print(epoch, optim.param_groups[0]['lr'])
 }
 
 weights.dispose();

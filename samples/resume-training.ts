@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import './use-tfjs-node-if-installed';
 import * as tf from '@tensorflow/tfjs';
-import { OneCycleLR } from '../lib';
+import { OneCycleLR, pyrepr } from '../lib';
 import { loadCheckpoint, saveCheckpoint } from '../lib/checkpoint';
 
 const EPOCHS = 12;
@@ -51,7 +51,7 @@ async function train(run: ReturnType<typeof buildRun>, from: number, to: number)
     const history = await run.model.fit(xs, ys, { epochs: 1, batchSize: 81, shuffle: false, verbose: 0 });
     run.scheduler.step();
     // Every digit printed: the comparison below is exact.
-    console.log(`epoch ${String(epoch).padStart(2)}  lr ${String(lr).padEnd(22)} beta1 ${String(beta1).padEnd(19)} loss ${String(history.history.loss[0])}`);
+    console.log(`epoch ${String(epoch).padStart(2)}  lr ${pyrepr(lr).padEnd(22)} beta1 ${pyrepr(beta1).padEnd(19)} loss ${pyrepr(history.history.loss[0] as number)}`);
   }
   xs.dispose();
   ys.dispose();

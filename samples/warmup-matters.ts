@@ -114,7 +114,7 @@ async function train(name: string, warmup: boolean, data: { x: tf.Tensor2D; y: t
     batchSize: BATCH_SIZE,
     shuffle: false, // deterministic: the samples are already in random order
     verbose: 0,
-    callbacks: [new LRSchedulerCallback(scheduler, { interval: 'batch' }), new ProgressBar(name)],
+    callbacks: [new LRSchedulerCallback(scheduler, { interval: 'batch', tf }), new ProgressBar(name)], // { tf }: a tf.Callback follows it
   });
   const run: Run = {
     name,

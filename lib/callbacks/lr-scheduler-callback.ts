@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
+import { isTensorLike, tensorMetricError } from '../metric';
 import type { TfjsOptimizerLike } from '../optim/tfjs-groups';
 import { OptionChecker } from '../options';
 import { describeValue } from '../state/state-reader';
@@ -34,19 +35,17 @@ export interface LRSchedulerCallbackOptions {
   /**
    * The app's tfjs (`import * as tf from '@tensorflow/tfjs'`, `-node` or `-layers`): the callback
    * becomes an instance of that copy's `tf.Callback`, so `model.fit` accepts it in any position of
-   * a callbacks array. `null` keeps it a plain object. By default, the `@tensorflow/tfjs-layers`
-   * this package resolves, when there is one (the same copy as the app's in a usual install).
-   * @default the resolvable @tensorflow/tfjs-layers, else null
+   * a callbacks array, and a scheduler factory gets `model.optimizer`. Without it (or with `null`)
+   * it is a plain object, which `model.fit` takes alone, among plain callbacks, or after tfjs's
+   * class-based ones (`[tf.callbacks.earlyStopping(), callback]`). This package imports no tfjs
+   * itself, so that an app's bundle holds one copy.
+   * @default null
    */
   tf?: TfjsLayersLike | null;
 }
 
 interface ModelLike {
   optimizer?: unknown;
-}
-
-interface TensorLike {
-  data(): Promise<ArrayLike<number>>;
 }
 
 interface PlateauLike {
@@ -72,11 +71,11 @@ const brand = new WeakSet<object>();
  * `scheduler` is a scheduler, or a function `(optimizer) => scheduler` called when training first
  * begins with `model.optimizer` (for models compiled with an optimizer name such as `'adam'`).
  *
- * It works alone, first or last beside tfjs's class-based callbacks (`tf.callbacks.earlyStopping`):
- * it is an instance of tfjs-layers' `tf.Callback` (of the `tf` option's copy, or of the copy this
- * package resolves), and its methods are bound own properties, so it also works as a plain object
- * when `model.fit` wraps it (a copy of tfjs other than the app's). Intervals are counted by the
- * callback itself over all the `fit()` calls it serves, so `fit({ epochs: 1 })` in a loop works.
+ * With the `tf` option it is an instance of that tfjs's `tf.Callback` and works alone, first or
+ * last beside tfjs's class-based callbacks (`tf.callbacks.earlyStopping`); without it, it is a plain
+ * object (its methods are bound own properties), which works alone, among plain callbacks and after
+ * class-based ones. Intervals are counted by the callback itself over all the `fit()` calls it
+ * serves, so `fit({ epochs: 1 })` in a loop works.
  *
  * @example
  * const scheduler = new StepLR(optimizer, { stepSize: 10, gamma: 0.5 });
@@ -283,10 +282,16 @@ export class LRSchedulerCallback {
       throw missingKey(monitor, where, logs === undefined || logs === null ? [] : Object.keys(logs));
     }
     if (typeof value === 'number') return value;
-    if (typeof value === 'object' && typeof (value as Partial<TensorLike>).data === 'function') {
-      return (await (value as TensorLike).data())[0];
+    if (isTensorLike(value)) {
+      // tfjs owns the log tensors (it disposes them after the callbacks ran): read, never dispose.
+      const problem = tensorMetricError(value, `LRSchedulerCallback: monitor "${monitor}"`);
+      if (problem !== undefined) throw problem;
+      return Number((await value.data())[0]);
     }
-    throw new InvalidArgumentError(`LRSchedulerCallback: monitor "${monitor}" must be a number in the logs, got ${describeValue(value)}`, 'TypeError');
+    throw new InvalidArgumentError(
+      `LRSchedulerCallback: monitor "${monitor}" must be a number or a one-element tensor in the logs, got ${describeValue(value)}`,
+      'TypeError',
+    );
   }
 
   #checkScheduler(value: unknown, what: string): LRScheduler {
@@ -330,28 +335,13 @@ function isWarmupOverPlateau(scheduler: LRScheduler): boolean {
 
 type CallbackConstructor = abstract new () => object;
 
-let resolvedLayers: TfjsLayersLike | null | undefined;
-
-/** The `tf.Callback` to extend: the `tf` option's, else the resolvable tfjs-layers', else none. */
+/** The `tf.Callback` to extend: the `tf` option's, else none (a plain-object callback). */
 function callbackBase(tf: TfjsLayersLike | null | undefined, check: OptionChecker): CallbackConstructor | null {
-  if (tf === null) return null;
-  if (tf !== undefined) {
-    if (typeof tf !== 'object' || typeof tf.Callback !== 'function') {
-      check.fail('tf', "a tfjs namespace exporting Callback (import * as tf from '@tensorflow/tfjs'), or null", tf, 'TypeError');
-    }
-    return tf.Callback;
+  if (tf === null || tf === undefined) return null;
+  if (typeof tf !== 'object' || typeof tf.Callback !== 'function') {
+    check.fail('tf', "a tfjs namespace exporting Callback (import * as tf from '@tensorflow/tfjs'), or null", tf, 'TypeError');
   }
-  if (resolvedLayers === undefined) {
-    try {
-      // Lazy and optional: tfjs-layers is not a dependency; without it the callback is a plain object.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const layers = require('@tensorflow/tfjs-layers') as Partial<TfjsLayersLike>;
-      resolvedLayers = typeof layers.Callback === 'function' ? (layers as TfjsLayersLike) : null;
-    } catch {
-      resolvedLayers = null;
-    }
-  }
-  return resolvedLayers === null ? null : resolvedLayers.Callback;
+  return tf.Callback;
 }
 
 const prototypes = new WeakMap<CallbackConstructor, object>();

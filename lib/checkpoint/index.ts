@@ -20,6 +20,7 @@ import type { OptimizerState } from '../optim/optimizer-view';
 import type { JsonValue } from '../state/encoding';
 import { findNonJsonData, type SchedulerState } from '../state/state-reader';
 import { readableCheckpointDirectory, replaceDirectory, writeFileDurably } from './atomic-directory';
+import type * as SlotInternals from '../optim/tfjs-slots';
 
 export const CHECKPOINT_FORMAT = 'tfjs-lr-scheduler-checkpoint';
 export const CHECKPOINT_FORMAT_VERSION = 1;
@@ -106,18 +107,8 @@ function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-interface AdamInternals {
-  accBeta1: tfc.Variable;
-  accBeta2: tfc.Variable;
-}
-
-interface AdamaxInternals {
-  iteration: tfc.Variable;
-  accBeta1: tfc.Variable;
-  accumulatedFirstMoment: Array<{ originalName: string; variable: tfc.Variable } | undefined>;
-  accumulatedWeightedInfNorm: Array<{ originalName: string; variable: tfc.Variable } | undefined>;
-  iterations_: number;
-}
+type AdamInternals = Pick<SlotInternals.AdamInternals<tfc.Variable>, 'accBeta1' | 'accBeta2'>;
+type AdamaxInternals = SlotInternals.AdamaxInternals<tfc.Variable>;
 
 /**
  * An optimizer's tensors to save: `getWeights()` (iterations and slots), plus what tfjs leaves

@@ -3,10 +3,12 @@
  * `fromConfig` sections plus `steps` or an explicit `ops` list. Every problem is a `CliError`
  * whose one-line message names the place: `file.json:7:18: schedulers[1].args.gamma: ...`.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { ScheduleConfig } from '../config/from-config';
+import { suggestion } from '../options';
 import { decodeFloat } from '../state/encoding';
 import { describeValue } from '../state/state-reader';
+import { grouped, MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH, MAX_STEPS } from './limits';
 
 /** A user error: printed as one line, no stack trace, exit status 1. */
 export class CliError extends Error {
@@ -22,11 +24,16 @@ export type PlotOp = { op: 'optimizer_step' } | { op: 'step'; epoch?: number; me
 export interface PlotConfig {
   /** The configuration as parsed, handed to `fromConfig`. */
   schedule: ScheduleConfig;
-  /** What to run: `steps` step() calls, or the given ops. */
-  ops: PlotOp[];
-  /** Whether `ops` came from the file (`true`) or from `steps` (`false`). */
+  /** The ops of the file's `ops` list, or `null`: run `steps` step() calls. */
+  ops: PlotOp[] | null;
+  /** How many step() calls without `ops` (`--steps`, else the file's `steps`); `undefined`: the schedule's own length, else 100. */
+  steps: number | undefined;
+  /** Whether the ops came from the file (`true`) or from `steps` (`false`). */
   explicitOps: boolean;
 }
+
+/** The top-level keys of a configuration (`description` is free text, ignored). */
+export const CONFIG_KEYS = ['optimizer', 'schedulers', 'driver', 'steps', 'ops', 'description'];
 
 /** The source of a configuration: its text and the name to show in messages. */
 export interface ConfigSource {
@@ -34,15 +41,62 @@ export interface ConfigSource {
   name: string;
 }
 
-/** `{...}` is inline JSON; anything else is a file path. */
+const tooLarge = (name: string, bytes: number): CliError =>
+  new CliError(`${name}: the configuration has ${grouped(bytes)} bytes, more than the ${grouped(MAX_CONFIG_BYTES)} a configuration may have`);
+
+/**
+ * `{...}` is inline JSON; anything else is a file path. Only a regular file is read (not a FIFO, a
+ * device such as /dev/zero, or a directory), and only up to MAX_CONFIG_BYTES.
+ */
 export function readConfigSource(argument: string): ConfigSource {
-  if (argument.trimStart().startsWith('{')) return { text: argument, name: '<inline>' };
+  if (argument.trimStart().startsWith('{')) {
+    if (argument.length > MAX_CONFIG_BYTES) throw tooLarge('<inline>', Buffer.byteLength(argument));
+    return { text: argument, name: '<inline>' };
+  }
+  let fd: number | undefined;
   try {
-    return { text: readFileSync(argument, 'utf8'), name: argument };
+    const stats = statSync(argument);
+    if (stats.isDirectory()) throw new CliError(`${argument}: cannot read the configuration: is a directory`);
+    if (!stats.isFile()) throw new CliError(`${argument}: cannot read the configuration: not a regular file`);
+    if (stats.size > MAX_CONFIG_BYTES) throw tooLarge(argument, stats.size);
+    fd = openSync(argument, 'r');
+    const size = fstatSync(fd).size;
+    if (size > MAX_CONFIG_BYTES) throw tooLarge(argument, size);
+    // One byte more than the limit: a file that grew after the check is still caught.
+    const buffer = Buffer.alloc(Math.min(size, MAX_CONFIG_BYTES) + 1);
+    let length = 0;
+    for (let read = -1; read !== 0 && length < buffer.length; length += read) read = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > MAX_CONFIG_BYTES) throw tooLarge(argument, length);
+    return { text: buffer.toString('utf8', 0, length), name: argument };
   } catch (error) {
+    if (error instanceof CliError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new CliError(`${argument}: cannot read the configuration: ${reason}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Rejects JSON nested deeper than MAX_CONFIG_DEPTH (checked without recursion), naming the path
+ * where the limit is crossed.
+ */
+export function checkDepth(parsed: unknown): void {
+  const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value: parsed, depth: 0, path: '' }];
+  while (stack.length > 0) {
+    const { value, depth, path } = stack.pop() as { value: unknown; depth: number; path: string };
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_CONFIG_DEPTH) {
+      throw new ConfigPlaceError(path, `nests more than ${MAX_CONFIG_DEPTH} levels deep (a schedule configuration needs about 6)`);
+    }
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], depth: depth + 1, path: `${path}[${i}]` });
+    } else {
+      for (const key of Object.keys(value)) {
+        stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, path: path === '' ? key : `${path}.${key}` });
+      }
+    }
   }
 }
 
@@ -173,19 +227,30 @@ export class ConfigPlaceError extends Error {
   }
 }
 
-const MAX_STEPS = 10_000_000;
-
-/** Validates the plot-specific keys (`steps`, `ops`) of a parsed configuration. */
+/**
+ * Validates the top-level keys and the plot-specific ones (`steps`, `ops`) of a parsed
+ * configuration; `fromConfig` checks the rest.
+ */
 export function toPlotConfig(parsed: unknown, stepsOverride: number | undefined): PlotConfig {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigPlaceError('config', `must be a JSON object with "optimizer" and "schedulers", got ${describeValue(parsed)}`);
   }
+  checkDepth(parsed);
+  for (const key of Object.keys(parsed)) {
+    if (!CONFIG_KEYS.includes(key)) {
+      throw new ConfigPlaceError(key, `unknown key (expected one of: ${CONFIG_KEYS.join(', ')})${suggestion(key, CONFIG_KEYS)}`);
+    }
+  }
   const schedule = parsed as ScheduleConfig;
+  if (schedule.description !== undefined && typeof schedule.description !== 'string') {
+    throw new ConfigPlaceError('description', `must be a string, got ${describeValue(schedule.description)}`);
+  }
   const rawOps = schedule.ops;
   if (rawOps !== undefined) {
     if (schedule.steps !== undefined) throw new ConfigPlaceError('steps', 'give either "steps" or "ops", not both');
     if (stepsOverride !== undefined) throw new CliError('--steps cannot be used with a configuration that lists "ops"');
     if (!Array.isArray(rawOps)) throw new ConfigPlaceError('ops', `must be an array, got ${describeValue(rawOps)}`);
+    if (rawOps.length > MAX_STEPS) throw new ConfigPlaceError('ops', `has ${grouped(rawOps.length)} operations, more than the ${grouped(MAX_STEPS)} a plot runs`);
     const ids = new Set(Array.isArray(schedule.schedulers) ? schedule.schedulers.map((s) => (s as { id?: unknown })?.id) : []);
     const ops = rawOps.map((raw, i): PlotOp => {
       const path = `ops[${i}]`;
@@ -206,20 +271,16 @@ export function toPlotConfig(parsed: unknown, stepsOverride: number | undefined)
       }
       return op;
     });
-    return { schedule, ops, explicitOps: true };
+    return { schedule, ops, steps: undefined, explicitOps: true };
   }
-  let steps = 100;
+  let steps: number | undefined;
   if (stepsOverride !== undefined) steps = stepsOverride;
   else if (schedule.steps !== undefined) {
     const raw = schedule.steps;
     if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0 || raw > MAX_STEPS) {
-      throw new ConfigPlaceError('steps', `must be an integer from 0 to ${MAX_STEPS}, got ${describeValue(raw)}`);
+      throw new ConfigPlaceError('steps', `must be an integer from 0 to ${grouped(MAX_STEPS)}, got ${describeValue(raw)}`);
     }
     steps = raw;
   }
-  const ops: PlotOp[] = [];
-  for (let i = 0; i < steps; i++) ops.push({ op: 'step' });
-  return { schedule, ops, explicitOps: false };
+  return { schedule, ops: null, steps, explicitOps: false };
 }
-
-export { MAX_STEPS };

@@ -5,7 +5,7 @@
 import { exactNumber, shortNumber } from './formats';
 import type { Trace } from './trace';
 
-function range(values: readonly number[], start: number, end: number): string {
+function range(values: ArrayLike<number>, start: number, end: number): string {
   const first = values[start];
   const last = values[end];
   let min = Infinity;
@@ -38,17 +38,19 @@ export function describeTrace(trace: Trace, title: string): string {
     rows.push(row);
   }
   const out = [title, '', ...table(rows), ''];
-  const byKind = new Map<string, number[]>();
+  const byKind = new Map<string, Set<number>>();
   for (const marker of trace.markers) {
     const name = marker.kind === 'phase' ? 'phase changes' : marker.kind === 'warmup-end' ? 'warmup ends' : marker.kind === 'reduction' ? 'lr reductions' : marker.kind === 'restart' ? 'restarts / jumps up' : `${marker.kind}s`;
-    const steps = byKind.get(name) ?? [];
-    if (!steps.includes(marker.step)) steps.push(marker.step);
+    const steps = byKind.get(name) ?? new Set<number>();
+    steps.add(marker.step);
     byKind.set(name, steps);
   }
-  for (const [name, steps] of byKind) {
+  for (const [name, stepSet] of byKind) {
+    const steps = [...stepSet];
     const shown = steps.length > 12 ? `${steps.slice(0, 12).join(', ')}, ... (${steps.length} in all)` : steps.join(', ');
     out.push(`${name} at step ${shown}`);
   }
+  if (trace.markerCount > trace.markers.length) out.push(`(${trace.markerCount} markers in all; the first ${trace.markers.length} are counted above)`);
   const last = trace.pointCount - 1;
   out.push(`final lr (step ${last}): ${groups.map((g) => exactNumber(trace.lr[g][last])).join(', ')}`);
   return `${out.join('\n')}\n`;

@@ -23,47 +23,105 @@ function csvField(text: string): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The label of the phase each point belongs to. */
-export function phaseOfPoints(trace: Trace): string[] {
-  const labels = new Array<string>(trace.pointCount).fill('');
-  for (const phase of trace.phases) for (let i = phase.start; i <= phase.end; i++) labels[i] = phase.label;
-  return labels;
+/** Where a format writes its text, piece by piece (a string builder, or a file). */
+export type Sink = (text: string) => void;
+
+/** Collects what a writer sinks into one string (for small outputs and tests). */
+function collect(write: (sink: Sink) => void): string {
+  const parts: string[] = [];
+  write((text) => parts.push(text));
+  return parts.join('');
+}
+
+/** Text pieces of at most about 1 MB: one sink call per block of rows, not per value. */
+class Chunker {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly sink: Sink) {}
+  add(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= 1 << 20) this.flush();
+  }
+  flush(): void {
+    if (this.parts.length > 0) this.sink(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
 }
 
 /**
  * `step,last_epoch,lr_0,...[,momentum_0,...],phase`: one row per point, numbers written so that
  * `Number(field)` gives back the exact double.
  */
-export function toCsv(trace: Trace): string {
+export function writeCsv(trace: Trace, sink: Sink): void {
   const groups = Array.from({ length: trace.groupCount }, (_, g) => g);
   const momentum = trace.momentum;
   const header = ['step', 'last_epoch', ...groups.map((g) => `lr_${g}`)];
   if (momentum) header.push(...groups.map((g) => `${momentum.name}_${g}`));
   header.push('phase');
-  const phases = phaseOfPoints(trace);
-  const lines = [header.join(',')];
-  for (let i = 0; i < trace.pointCount; i++) {
-    const epoch = trace.lastEpoch[i];
-    const row = [String(i), epoch === null ? '' : exactNumber(epoch), ...groups.map((g) => exactNumber(trace.lr[g][i]))];
-    if (momentum) row.push(...groups.map((g) => exactNumber(momentum.values[g][i])));
-    row.push(csvField(phases[i]));
-    lines.push(row.join(','));
+  const out = new Chunker(sink);
+  out.add(`${header.join(',')}\n`);
+  for (const phase of trace.phases) {
+    const label = csvField(phase.label);
+    for (let i = phase.start; i <= phase.end && i < trace.pointCount; i++) {
+      const epoch = trace.lastEpoch[i];
+      let row = `${i},${Number.isNaN(epoch) ? '' : exactNumber(epoch)}`;
+      for (const g of groups) row += `,${exactNumber(trace.lr[g][i])}`;
+      if (momentum) for (const g of groups) row += `,${exactNumber(momentum.values[g][i])}`;
+      out.add(`${row},${label}\n`);
+    }
   }
-  return `${lines.join('\n')}\n`;
+  out.flush();
 }
 
-/** The trace as JSON data; non-finite numbers are `"inf"`, `"-inf"`, `"nan"` as in the conformance files. */
+export function toCsv(trace: Trace): string {
+  return collect((sink) => writeCsv(trace, sink));
+}
+
+/** A JSON array of numbers, non-finite ones as "inf", "-inf", "nan". */
+function writeJsonNumbers(values: ArrayLike<number>, out: Chunker, nanAsNull = false): void {
+  out.add('[');
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const text = nanAsNull && Number.isNaN(v) ? 'null' : JSON.stringify(encodeFloat(v));
+    out.add(i === 0 ? text : `,${text}`);
+  }
+  out.add(']');
+}
+
+/**
+ * The trace as JSON data, one top-level key per line; non-finite numbers are `"inf"`, `"-inf"`,
+ * `"nan"` as in the conformance files.
+ */
+export function writeJson(trace: Trace, sink: Sink): void {
+  const out = new Chunker(sink);
+  out.add(`{\n  "driver": ${JSON.stringify({ id: trace.driverId, type: trace.driverType })},\n  "points": ${trace.pointCount},\n  "step": [`);
+  for (let i = 0; i < trace.pointCount; i++) out.add(i === 0 ? '0' : `,${i}`);
+  out.add('],\n  "last_epoch": ');
+  writeJsonNumbers(trace.lastEpoch, out, true);
+  out.add(',\n  "lr": [');
+  trace.lr.forEach((values, g) => {
+    out.add(g === 0 ? '\n    ' : ',\n    ');
+    writeJsonNumbers(values, out);
+  });
+  out.add('\n  ],\n  "momentum": ');
+  const momentum = trace.momentum;
+  if (momentum === null) out.add('null');
+  else {
+    out.add(`{ "name": ${JSON.stringify(momentum.name)}, "values": [`);
+    momentum.values.forEach((values, g) => {
+      out.add(g === 0 ? '\n    ' : ',\n    ');
+      writeJsonNumbers(values, out);
+    });
+    out.add('\n  ] }');
+  }
+  out.add(`,\n  "phases": ${JSON.stringify(trace.phases)},\n  "markers": [`);
+  trace.markers.forEach((marker, i) => out.add(`${i === 0 ? '' : ','}\n    ${JSON.stringify(marker)}`));
+  out.add(`\n  ],\n  "marker_count": ${trace.markerCount}\n}\n`);
+  out.flush();
+}
+
 export function toJson(trace: Trace): string {
-  const encodeList = (values: readonly number[]): Array<number | string> => values.map(encodeFloat);
-  const data = {
-    driver: { id: trace.driverId, type: trace.driverType },
-    points: trace.pointCount,
-    step: Array.from({ length: trace.pointCount }, (_, i) => i),
-    last_epoch: trace.lastEpoch.map((e) => (e === null ? null : encodeFloat(e))),
-    lr: trace.lr.map(encodeList),
-    momentum: trace.momentum ? { name: trace.momentum.name, values: trace.momentum.values.map(encodeList) } : null,
-    phases: trace.phases,
-    markers: trace.markers,
-  };
-  return `${JSON.stringify(data, null, 2)}\n`;
+  return collect((sink) => writeJson(trace, sink));
 }

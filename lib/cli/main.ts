@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * `tfjs-lr-scheduler`: look at a schedule before training on it.
  *
@@ -8,17 +7,28 @@
  * CONFIG (a JSON file or inline JSON) is read by `fromConfig` and run on the tensor-free
  * VirtualOptimizer: no tfjs needed.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { closeSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/from-config';
 import { LRSchedulerError } from '../errors';
 import { camelCaseOption } from '../registry';
 import { decodeFloat } from '../state/encoding';
 import { setWarningHandler } from '../warnings';
-import { CliError, ConfigPlaceError, MAX_STEPS, locate, parseJson, readConfigSource, toPlotConfig, type ConfigSource, type PlotConfig } from './config-file';
+import { CliError, ConfigPlaceError, locate, parseJson, readConfigSource, toPlotConfig, type ConfigSource, type PlotConfig } from './config-file';
 import { describeTrace } from './describe';
-import { shortNumber, toCsv, toJson } from './formats';
+import { shortNumber, writeCsv, writeJson } from './formats';
+import {
+  grouped,
+  IMAGE_HEIGHT,
+  IMAGE_WIDTH,
+  MAX_CHART_GROUPS,
+  MAX_IMAGE_PIXELS,
+  MAX_OUTPUT_BYTES,
+  MAX_STEPS,
+  TERMINAL_HEIGHT,
+  TERMINAL_WIDTH,
+} from './limits';
 import { svgToPng } from './png';
 import { svgChart } from './svg-chart';
 import { terminalChart } from './terminal-chart';
@@ -53,13 +63,80 @@ export interface CliIO {
 }
 
 const OUT_FORMATS = ['.svg', '.png', '.csv', '.json'];
+const VALUE_OPTIONS = ['--steps', '--out', '-o', '--width', '--height'];
 
-class UsageError extends Error {}
+/** A mistake in the command line: exit status 2, with the usage unless it is a bad option value. */
+class UsageError extends Error {
+  constructor(message: string, readonly showUsage = true) {
+    super(message);
+  }
+}
 
-function positiveInteger(raw: string | undefined, name: string, max: number): number | undefined {
+/** An integer option in [min, max]; a bad value is a one-line error. */
+function integerOption(raw: string | undefined, name: string, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) > max) throw new UsageError(`--${name} must be an integer from 0 to ${max}, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new UsageError(`--${name} must be an integer from ${grouped(min)} to ${grouped(max)}, got "${raw}" (see --help)`, false);
+  }
   return Number(raw);
+}
+
+/**
+ * `--steps -1` as `--steps=-1`: node's parser takes a value that starts with a dash for an option
+ * ("argument is ambiguous"); this way the value check answers instead.
+ */
+function joinDashedValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (VALUE_OPTIONS.includes(argv[i]) && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i += 1;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
+/**
+ * Writes an output file completely or not at all: into a temporary file beside it, renamed into
+ * place (a device or FIFO such as /dev/stdout is written directly). Stops at MAX_OUTPUT_BYTES.
+ */
+function writeOutput(out: string, write: (sink: (chunk: string | Uint8Array) => void) => void): void {
+  const fail = (error: unknown): CliError => new CliError(`${out}: cannot write: ${(error as Error).message.split('\n')[0]}`);
+  let target = out;
+  let direct = false;
+  try {
+    const existing = statSync(out, { throwIfNoEntry: false });
+    if (existing?.isDirectory()) throw new CliError(`${out}: cannot write: is a directory`);
+    if (existing !== undefined) {
+      target = realpathSync(out);
+      direct = !existing.isFile();
+    }
+  } catch (error) {
+    throw error instanceof CliError ? error : fail(error);
+  }
+  const temp = direct ? target : join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
+  let fd: number | undefined;
+  let bytes = 0;
+  try {
+    fd = openSync(temp, 'w');
+    const handle = fd;
+    write((chunk) => {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      bytes += buffer.length;
+      if (bytes > MAX_OUTPUT_BYTES) throw new CliError(`${out}: the output would be larger than ${grouped(MAX_OUTPUT_BYTES / 2 ** 20)} MB: lower --steps`);
+      for (let done = 0; done < buffer.length; ) done += writeSync(handle, buffer, done);
+    });
+    closeSync(fd);
+    fd = undefined;
+    if (!direct) renameSync(temp, target);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    if (!direct) rmSync(temp, { force: true });
+    if (error instanceof CliError) throw error;
+    if (typeof (error as NodeJS.ErrnoException).code === 'string') throw fail(error);
+    throw error;
+  }
 }
 
 function title(trace: Trace, plot: PlotConfig): string {
@@ -77,7 +154,7 @@ function title(trace: Trace, plot: PlotConfig): string {
 
 function version(): string {
   try {
-    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';
@@ -109,7 +186,10 @@ function userErrorLine(error: unknown, source: ConfigSource | undefined, plot: P
     if (!(error.error instanceof LRSchedulerError)) return undefined;
     const inner = error.error.message;
     const where = plot?.explicitOps && source ? `${locate(source, `ops[${error.opIndex}]`)}: ops[${error.opIndex}]` : `${source?.name ?? 'config'}: step ${error.step}`;
-    const hint = plot?.explicitOps === false && /metrics/.test(inner) ? ' (list "ops" with "metrics" in the configuration instead of "steps")' : '';
+    let hint = plot?.explicitOps === false && /metrics/.test(inner) ? ' (list "ops" with "metrics" in the configuration instead of "steps")' : '';
+    if (error.scheduleLength !== undefined && error.step > error.scheduleLength) {
+      hint = ` (the schedule lasts ${error.scheduleLength} steps: set "steps" to at most ${error.scheduleLength}, or leave it out)`;
+    }
     return `${where}: ${inner}${hint}`;
   }
   if (error instanceof LRSchedulerError) return `${source?.name ?? 'config'}: ${error.message}`;
@@ -121,7 +201,7 @@ export function main(argv: readonly string[], io: CliIO): number {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: joinDashedValues(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -168,18 +248,31 @@ export function main(argv: readonly string[], io: CliIO): number {
         if (values[name] !== undefined) throw new UsageError(`describe does not take --${name}`);
       }
     }
-    const steps = positiveInteger(values.steps, 'steps', MAX_STEPS);
-    const width = positiveInteger(values.width, 'width', 100_000);
-    const height = positiveInteger(values.height, 'height', 100_000);
-    if (width === 0 || height === 0) throw new UsageError('--width and --height must be positive');
     const out = values.out;
     const format = out === undefined ? undefined : extname(out).toLowerCase();
     if (format !== undefined && !OUT_FORMATS.includes(format)) {
       throw new UsageError(`--out must name a .svg, .png, .csv or .json file, got "${out}"`);
     }
+    const image = format === '.svg' || format === '.png';
+    const steps = integerOption(values.steps, 'steps', 0, MAX_STEPS);
+    const widthLimits = image ? IMAGE_WIDTH : TERMINAL_WIDTH;
+    const heightLimits = image ? IMAGE_HEIGHT : TERMINAL_HEIGHT;
+    const width = integerOption(values.width, 'width', widthLimits.min, widthLimits.max);
+    const height = integerOption(values.height, 'height', heightLimits.min, heightLimits.max);
+    if (image && (width ?? 800) * (height ?? 400) > MAX_IMAGE_PIXELS) {
+      throw new UsageError(
+        `--width ${width ?? 800} --height ${height ?? 400} is ${grouped((width ?? 800) * (height ?? 400))} pixels, more than the ${grouped(MAX_IMAGE_PIXELS)} a chart may have (see --help)`,
+        false,
+      );
+    }
+    const chart = command === 'plot' && (out === undefined || image);
 
     source = readConfigSource(configArgument);
     plot = toPlotConfig(parseJson(source), steps);
+    const groups = (plot.schedule.optimizer as { groups?: unknown } | undefined)?.groups;
+    if (chart && Array.isArray(groups) && groups.length > MAX_CHART_GROUPS) {
+      throw new CliError(`a chart draws at most ${MAX_CHART_GROUPS} param groups, the configuration has ${grouped(groups.length)}: write .csv or .json instead`);
+    }
     const trace = traceSchedule(plot);
     const heading = title(trace, plot);
 
@@ -192,24 +285,21 @@ export function main(argv: readonly string[], io: CliIO): number {
       io.stdout(terminalChart(trace, heading, { width: columns, height: height ?? 12, logScale: values.log === true, color: io.color }));
       return 0;
     }
-    let content: string | Uint8Array;
-    if (format === '.csv') content = toCsv(trace);
-    else if (format === '.json') content = toJson(trace);
+    if (format === '.csv') writeOutput(out, (sink) => writeCsv(trace, sink));
+    else if (format === '.json') writeOutput(out, (sink) => writeJson(trace, sink));
     else {
       const svg = svgChart(trace, { width: width ?? 800, height: height ?? 400, logScale: values.log === true, title: heading });
-      content = format === '.png' ? svgToPng(svg) : svg;
-    }
-    try {
-      writeFileSync(out, content);
-    } catch (error) {
-      throw new CliError(`${out}: cannot write: ${(error as Error).message}`);
+      if (format === '.png') {
+        const png = svgToPng(svg);
+        writeOutput(out, (sink) => sink(png));
+      } else writeOutput(out, (sink) => sink(svg));
     }
     const points = `${trace.pointCount} point${trace.pointCount === 1 ? '' : 's'}`;
     io.stderr(`wrote ${out} (${points}, ${trace.groupCount} param group${trace.groupCount === 1 ? '' : 's'})\n`);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`error: ${error.message}\n\n${USAGE}\n`);
+      io.stderr(error.showUsage ? `error: ${error.message}\n\n${USAGE}\n` : `error: ${error.message}\n`);
       return 2;
     }
     const line = userErrorLine(error, source, plot);
@@ -221,14 +311,4 @@ export function main(argv: readonly string[], io: CliIO): number {
   } finally {
     setWarningHandler(previousHandler);
   }
-}
-
-if (require.main === module) {
-  const stdout = process.stdout;
-  process.exitCode = main(process.argv.slice(2), {
-    stdout: (text) => stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    columns: stdout.isTTY ? stdout.columns : undefined,
-    color: stdout.isTTY === true && process.env.NO_COLOR === undefined,
-  });
 }

@@ -2,6 +2,7 @@
  * PNG output: the SVG chart rendered by `@resvg/resvg-js` (an optional dependency), loaded only
  * when a PNG is asked for.
  */
+import { createRequire } from 'node:module';
 import { CliError } from './config-file';
 
 interface RenderedImage {
@@ -17,8 +18,8 @@ interface ResvgModule {
 /** Loads the renderer; a missing package is a one-line `CliError`. */
 export function loadResvg(moduleName = '@resvg/resvg-js'): ResvgModule {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(moduleName) as ResvgModule;
+    // resvg-js is a CommonJS native addon, loaded synchronously from where this package is installed.
+    return createRequire(import.meta.url)(moduleName) as ResvgModule;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {

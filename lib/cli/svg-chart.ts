@@ -1,11 +1,20 @@
 /**
  * A standalone SVG chart of a trace: the lr panel (and a momentum panel when the schedule cycles
  * it), axes with ticks and labels, a legend, and the markers as dashed verticals. One
- * `<polyline class="series">` per group and panel (more when non-drawable values break the line).
+ * `<polyline class="series">` per group and panel (more when non-drawable values break the line),
+ * one point per step up to two per pixel column; longer traces keep, per pixel column, the first,
+ * lowest, highest and last value, so the drawn line is the same.
+ *
+ * Text never overlaps other text or the lines: every text's box is measured with DejaVu Sans's
+ * advance widths (the widest font of the stack), the marker labels sit in rows of their own above
+ * the lr panel, each as long as fits (`annihilate (initial_lr → min_lr) @59`, `annihilate @59`,
+ * `@59`; a label repeated at later markers is written once), and the left margin grows with the
+ * widest tick label.
  */
 import { floor, log, pow } from '../math';
 import { shortNumber } from './formats';
-import type { MarkerKind, Trace } from './trace';
+import { BOLD_WIDTHS, BOOK_WIDTHS, MEASURED_CHARACTERS } from './text-metrics';
+import type { Marker, MarkerKind, Trace } from './trace';
 
 export interface SvgChartOptions {
   width: number;
@@ -23,6 +32,37 @@ const MARKER_STYLE: Record<MarkerKind, { color: string; name: string }> = {
   reduction: { color: '#d62728', name: 'lr reduced' },
 };
 const FONT = 'font-family="DejaVu Sans, Helvetica, Arial, sans-serif"';
+/** DejaVu Sans's ascent, in em: where a row of text puts its baseline. */
+const ASCENT = 0.93;
+const TITLE_SIZE = 15;
+const LEGEND_SIZE = 11;
+const TICK_SIZE = 11;
+const AXIS_SIZE = 12;
+const LABEL_SIZE = 10;
+const LABEL_ROW = 13;
+const LEGEND_ROW = 16;
+const MARGIN_RIGHT = 24;
+const MARGIN_BOTTOM = 48;
+const PANEL_GAP = 40;
+
+/** The advance width of `text` in DejaVu Sans at `size` px (characters it lacks count as 1 em). */
+export function textWidth(text: string, size: number, bold = false): number {
+  const widths = bold ? BOLD_WIDTHS : BOOK_WIDTHS;
+  let em = 0;
+  for (const char of text) {
+    const index = MEASURED_CHARACTERS.indexOf(char);
+    em += index < 0 ? 1 : widths[index];
+  }
+  return em * size;
+}
+
+/** `text`, or as much of it as fits in `width` px followed by "…". */
+function fitText(text: string, size: number, width: number, bold = false): string {
+  if (textWidth(text, size, bold) <= width) return text;
+  const chars = [...text];
+  while (chars.length > 0 && textWidth(`${chars.join('')}…`, size, bold) > width) chars.pop();
+  return chars.length === 0 ? '' : `${chars.join('')}…`;
+}
 
 function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string);
@@ -74,115 +114,267 @@ function logTicks(min: number, max: number): { ticks: number[]; lo: number; hi: 
 
 interface Panel {
   name: string;
-  series: number[][];
+  series: readonly Float64Array[];
   logScale: boolean;
   top: number;
   height: number;
 }
 
+/** The drawable range of a panel's values (no spread: a trace may have millions). */
+function valueRange(series: readonly Float64Array[], drawable: (v: number) => boolean): { min: number; max: number } | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const values of series) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!drawable(v)) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return min <= max ? { min, max } : null;
+}
+
+/**
+ * The polyline segments of one series: every point while there are at most two per pixel column,
+ * otherwise per column the first, lowest, highest and last value, in step order. A non-drawable
+ * value ends a segment.
+ */
+function segments(values: Float64Array, x: (step: number) => number, y: (v: number) => number, drawable: (v: number) => boolean, plotWidth: number): string[][] {
+  const out: string[][] = [];
+  let segment: string[] = [];
+  const dense = values.length > 2 * plotWidth;
+  let column = NaN;
+  let bucket: number[] = [];
+  const flushBucket = (): void => {
+    if (bucket.length === 0) return;
+    let low = bucket[0];
+    let high = bucket[0];
+    for (const i of bucket) {
+      if (values[i] < values[low]) low = i;
+      if (values[i] > values[high]) high = i;
+    }
+    const keep = [...new Set([bucket[0], low, high, bucket[bucket.length - 1]])].sort((a, b) => a - b);
+    for (const i of keep) segment.push(`${px(x(i))},${px(y(values[i]))}`);
+    bucket = [];
+  };
+  const flushSegment = (): void => {
+    flushBucket();
+    if (segment.length > 0) out.push(segment);
+    segment = [];
+  };
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!drawable(v)) {
+      flushSegment();
+      continue;
+    }
+    if (!dense) {
+      segment.push(`${px(x(i))},${px(y(v))}`);
+      continue;
+    }
+    const c = Math.floor(x(i));
+    if (c !== column) {
+      flushBucket();
+      column = c;
+    }
+    bucket.push(i);
+  }
+  flushSegment();
+  return out;
+}
+
+interface PlacedLabel {
+  text: string;
+  /** Left edge and width of the text box. */
+  left: number;
+  width: number;
+  row: number;
+  color: string;
+}
+
+/**
+ * Places the marker labels in rows above the panel: each label centred on its marker (kept inside
+ * the plot), the longest form that fits in some row without touching another label, else none.
+ */
+function placeLabels(markers: readonly Marker[], x: (step: number) => number, plotLeft: number, plotRight: number, maxRows: number): PlacedLabel[] {
+  const placed: PlacedLabel[] = [];
+  const shownLabels = new Set<string>();
+  const rows: Array<Array<[number, number]>> = Array.from({ length: maxRows }, () => []);
+  const gap = 4;
+  for (const marker of markers) {
+    const at = `@${marker.step}`;
+    const short = marker.label.split(' (')[0];
+    const candidates = shownLabels.has(marker.label) ? [at] : [...new Set([`${marker.label} ${at}`, `${short} ${at}`, at])];
+    const center = x(marker.step);
+    search: for (const text of candidates) {
+      const width = textWidth(text, LABEL_SIZE);
+      if (width > plotRight - plotLeft) continue;
+      const left = Math.min(Math.max(center - width / 2, plotLeft), plotRight - width);
+      for (let row = 0; row < maxRows; row++) {
+        if (rows[row].some(([a, b]) => left < b + gap && left + width + gap > a)) continue;
+        rows[row].push([left, left + width]);
+        placed.push({ text, left, width, row, color: MARKER_STYLE[marker.kind].color });
+        if (text !== at) shownLabels.add(marker.label);
+        break search;
+      }
+    }
+  }
+  return placed;
+}
+
+interface LegendItem {
+  label: string;
+  color: string;
+  dashed: boolean;
+}
+
+/** Legend items laid out right to left from `right`, wrapping into rows that start at `left`. */
+function layoutLegend(items: readonly LegendItem[], left: number, right: number): Array<LegendItem & { x: number; row: number }> {
+  const out: Array<LegendItem & { x: number; row: number }> = [];
+  let row = 0;
+  let lx = right;
+  for (const item of [...items].reverse()) {
+    const itemWidth = 22 + 5 + textWidth(item.label, LEGEND_SIZE) + 12;
+    if (lx - itemWidth < left && lx !== right) {
+      row += 1;
+      lx = right;
+    }
+    lx -= itemWidth;
+    out.push({ ...item, x: Math.max(left, lx), row });
+  }
+  return out;
+}
+
 /** The SVG document of a trace. */
 export function svgChart(trace: Trace, options: SvgChartOptions): string {
   const { width, height } = options;
-  const margin = { left: 78, right: 24, top: 54, bottom: 48 };
-  const plotWidth = width - margin.left - margin.right;
-  const gap = 40;
-  const available = height - margin.top - margin.bottom;
-  const panels: Panel[] = [];
-  if (trace.momentum) {
-    const lrHeight = Math.round((available - gap) * 0.62);
-    panels.push({ name: 'learning rate', series: trace.lr, logScale: options.logScale, top: margin.top, height: lrHeight });
-    panels.push({
-      name: trace.momentum.name,
-      series: trace.momentum.values,
-      logScale: false,
-      top: margin.top + lrHeight + gap,
-      height: available - gap - lrHeight,
-    });
-  } else {
-    panels.push({ name: 'learning rate', series: trace.lr, logScale: options.logScale, top: margin.top, height: available });
-  }
   const lastPoint = Math.max(1, trace.pointCount - 1);
-  const x = (step: number): number => margin.left + (step / lastPoint) * plotWidth;
-  const xTicks = linearTicks(0, lastPoint, Math.max(2, floor(plotWidth / 80))).ticks.filter((t) => t >= 0 && t <= lastPoint && Number.isInteger(t));
+  const legendItems: LegendItem[] = trace.lr.slice(0, SERIES_COLORS.length).map((_, g) => ({
+    label: trace.groupCount > 1 ? `group ${g}` : 'lr',
+    color: SERIES_COLORS[g],
+    dashed: false,
+  }));
+  if (trace.groupCount > SERIES_COLORS.length) {
+    legendItems.push({ label: `+${trace.groupCount - SERIES_COLORS.length} more (colours repeat)`, color: '#ffffff', dashed: false });
+  }
+  for (const kind of new Set(trace.markers.map((m) => m.kind))) legendItems.push({ label: MARKER_STYLE[kind].name, color: MARKER_STYLE[kind].color, dashed: true });
 
+  const lrDrawable = (v: number): boolean => Number.isFinite(v) && (!options.logScale || v > 0);
+  const lrRange = valueRange(trace.lr, lrDrawable);
+  const momentumRange = trace.momentum ? valueRange(trace.momentum.values, Number.isFinite) : null;
+
+  // The layout depends on the left margin (the widest tick label), which depends on the panels'
+  // heights (how many ticks), which depend on the label rows, which depend on the plot's width.
+  let left = 78;
+  let layout: ReturnType<typeof layoutOnce> | undefined;
+  for (let pass = 0; pass < 4; pass++) {
+    layout = layoutOnce(left);
+    if (layout.requiredLeft <= left) break;
+    left = layout.requiredLeft;
+  }
+  const { legend, labels, panels, labelTop, plotWidth, scales } = layout as ReturnType<typeof layoutOnce>;
+
+  function layoutOnce(marginLeft: number) {
+    const plotWidthOnce = width - marginLeft - MARGIN_RIGHT;
+    const xOnce = (step: number): number => marginLeft + (step / lastPoint) * plotWidthOnce;
+    const legendOnce = layoutLegend(legendItems, 8, marginLeft + plotWidthOnce);
+    const legendRows = legendOnce.length === 0 ? 0 : Math.max(...legendOnce.map((item) => item.row)) + 1;
+    const labelTopOnce = 32 + legendRows * LEGEND_ROW;
+    const maxRows = height >= 600 ? 3 : 2;
+    const labelsOnce = placeLabels(trace.markers, xOnce, marginLeft, marginLeft + plotWidthOnce, maxRows);
+    const rowsUsed = labelsOnce.length === 0 ? 0 : Math.max(...labelsOnce.map((label) => label.row)) + 1;
+    const top = labelTopOnce + rowsUsed * LABEL_ROW + 8;
+    const available = height - top - MARGIN_BOTTOM;
+    const panelsOnce: Panel[] = [];
+    if (trace.momentum) {
+      const lrHeight = Math.round((available - PANEL_GAP) * 0.62);
+      panelsOnce.push({ name: 'learning rate', series: trace.lr, logScale: options.logScale, top, height: lrHeight });
+      panelsOnce.push({ name: trace.momentum.name, series: trace.momentum.values, logScale: false, top: top + lrHeight + PANEL_GAP, height: available - PANEL_GAP - lrHeight });
+    } else {
+      panelsOnce.push({ name: 'learning rate', series: trace.lr, logScale: options.logScale, top, height: available });
+    }
+    const scalesOnce = panelsOnce.map((panel, index) => {
+      const range = index === 0 ? lrRange : momentumRange;
+      if (range === null) return null;
+      return panel.logScale ? logTicks(range.min, range.max) : linearTicks(range.min, range.max, Math.max(2, floor(panel.height / 50)));
+    });
+    let widest = 0;
+    for (const scale of scalesOnce) for (const tick of scale?.ticks ?? []) widest = Math.max(widest, textWidth(shortNumber(tick, 4), TICK_SIZE));
+    // tick labels end 8 px left of the panel; the rotated axis name needs the 26 px left of them
+    return { legend: legendOnce, labels: labelsOnce, panels: panelsOnce, labelTop: labelTopOnce, plotWidth: plotWidthOnce, scales: scalesOnce, requiredLeft: Math.ceil(widest + 8 + 26) };
+  }
+
+  const x = (step: number): number => left + (step / lastPoint) * plotWidth;
+  const xTicks = linearTicks(0, lastPoint, Math.max(2, floor(plotWidth / 80))).ticks.filter((t) => t >= 0 && t <= lastPoint && Number.isInteger(t));
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${margin.left}" y="22" ${FONT} font-size="15" font-weight="bold" fill="#222">${escapeXml(options.title)}</text>`,
+    `<text class="title" x="${left}" y="22" ${FONT} font-size="${TITLE_SIZE}" font-weight="bold" fill="#222">${escapeXml(fitText(options.title, TITLE_SIZE, width - left - 8, true))}</text>`,
   ];
+  // Marker lines: one per pixel column and kind (a long schedule may have thousands of markers).
+  const markerLines = new Map<string, { x: number; kind: MarkerKind }>();
+  for (const marker of trace.markers) {
+    const mx = x(marker.step);
+    markerLines.set(`${marker.kind}@${Math.round(mx * 2)}`, { x: mx, kind: marker.kind });
+  }
   panels.forEach((panel, index) => {
-    const drawable = (v: number): boolean => Number.isFinite(v) && (!panel.logScale || v > 0);
-    const values = panel.series.flat().filter(drawable);
+    const drawable = index === 0 ? lrDrawable : (v: number): boolean => Number.isFinite(v);
     const bottom = panel.top + panel.height;
+    const scale = scales[index];
     out.push(`<g class="panel" data-name="${escapeXml(panel.name)}">`);
-    out.push(`<rect x="${margin.left}" y="${panel.top}" width="${plotWidth}" height="${panel.height}" fill="none" stroke="#999" stroke-width="1"/>`);
-    if (values.length > 0) {
-      const min = Math.min(...values);
-      const max = Math.max(...values);
-      const scale = panel.logScale ? logTicks(min, max) : linearTicks(min, max, Math.max(2, floor(panel.height / 50)));
+    out.push(`<rect x="${left}" y="${panel.top}" width="${px(plotWidth)}" height="${panel.height}" fill="none" stroke="#999" stroke-width="1"/>`);
+    if (scale !== null) {
       const toAxis = (v: number): number => (panel.logScale ? log(v, 10) : v);
       const y = (v: number): number => bottom - ((toAxis(v) - scale.lo) / (scale.hi - scale.lo)) * panel.height;
       for (const tick of scale.ticks) {
         const ty = y(tick);
         if (ty < panel.top - 0.5 || ty > bottom + 0.5) continue;
-        out.push(`<line class="grid" x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${px(ty)}" y2="${px(ty)}" stroke="#e6e6e6" stroke-width="1"/>`);
-        out.push(`<line x1="${margin.left - 5}" x2="${margin.left}" y1="${px(ty)}" y2="${px(ty)}" stroke="#555"/>`);
-        out.push(`<text class="tick" x="${margin.left - 8}" y="${px(ty + 4)}" text-anchor="end" ${FONT} font-size="11" fill="#333">${shortNumber(tick, 4)}</text>`);
+        out.push(`<line class="grid" x1="${left}" x2="${px(left + plotWidth)}" y1="${px(ty)}" y2="${px(ty)}" stroke="#e6e6e6" stroke-width="1"/>`);
+        out.push(`<line x1="${left - 5}" x2="${left}" y1="${px(ty)}" y2="${px(ty)}" stroke="#555"/>`);
+        out.push(`<text class="tick" x="${left - 8}" y="${px(ty + 4)}" text-anchor="end" ${FONT} font-size="${TICK_SIZE}" fill="#333">${shortNumber(tick, 4)}</text>`);
       }
       panel.series.forEach((series, g) => {
         const color = SERIES_COLORS[g % SERIES_COLORS.length];
-        let segment: string[] = [];
-        const flush = (): void => {
-          if (segment.length > 0) {
-            out.push(`<polyline class="series" data-group="${g}" data-panel="${escapeXml(panel.name)}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round" points="${segment.join(' ')}"/>`);
-          }
-          segment = [];
-        };
-        series.forEach((v, i) => {
-          if (drawable(v)) segment.push(`${px(x(i))},${px(y(v))}`);
-          else flush();
-        });
-        flush();
+        for (const segment of segments(series, x, y, drawable, plotWidth)) {
+          out.push(`<polyline class="series" data-group="${g}" data-panel="${escapeXml(panel.name)}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round" points="${segment.join(' ')}"/>`);
+        }
       });
     } else {
-      out.push(`<text x="${px(margin.left + plotWidth / 2)}" y="${px(panel.top + panel.height / 2)}" text-anchor="middle" ${FONT} font-size="12" fill="#999">no drawable values</text>`);
+      out.push(`<text class="note" x="${px(left + plotWidth / 2)}" y="${px(panel.top + panel.height / 2)}" text-anchor="middle" ${FONT} font-size="12" fill="#999">no drawable values</text>`);
     }
-    for (const tick of xTicks) {
-      out.push(`<line x1="${px(x(tick))}" x2="${px(x(tick))}" y1="${bottom}" y2="${bottom + 5}" stroke="#555"/>`);
-      out.push(`<text class="tick" x="${px(x(tick))}" y="${bottom + 18}" text-anchor="middle" ${FONT} font-size="11" fill="#333">${tick}</text>`);
-    }
+    xTicks.forEach((tick, i) => {
+      const tx = x(tick);
+      const half = textWidth(String(tick), TICK_SIZE) / 2;
+      // the last label ends at the right edge rather than past it
+      const anchor = i === xTicks.length - 1 && tx + half > width - 2 ? 'end' : 'middle';
+      out.push(`<line x1="${px(tx)}" x2="${px(tx)}" y1="${bottom}" y2="${bottom + 5}" stroke="#555"/>`);
+      out.push(`<text class="tick" x="${px(anchor === 'end' ? width - 2 : tx)}" y="${bottom + 18}" text-anchor="${anchor}" ${FONT} font-size="${TICK_SIZE}" fill="#333">${tick}</text>`);
+    });
     const labelY = panel.top + panel.height / 2;
-    const axisName = panel.logScale ? `${panel.name} (log)` : panel.name;
-    out.push(`<text x="16" y="${px(labelY)}" transform="rotate(-90 16 ${px(labelY)})" text-anchor="middle" ${FONT} font-size="12" fill="#333">${escapeXml(axisName)}</text>`);
-    for (const marker of trace.markers) {
-      const mx = px(x(marker.step));
-      const style = MARKER_STYLE[marker.kind];
-      out.push(`<line class="marker" data-kind="${marker.kind}" x1="${mx}" x2="${mx}" y1="${panel.top}" y2="${bottom}" stroke="${style.color}" stroke-width="1" stroke-dasharray="4 3"/>`);
-      if (index === 0) {
-        const ty = panel.top + 6;
-        out.push(`<text x="${mx}" y="${px(ty)}" transform="rotate(90 ${mx} ${px(ty)})" dy="-3" ${FONT} font-size="10" fill="${style.color}" stroke="#ffffff" stroke-width="3" paint-order="stroke">${escapeXml(`${marker.label} @${marker.step}`)}</text>`);
-      }
+    const axisName = fitText(panel.logScale ? `${panel.name} (log)` : panel.name, AXIS_SIZE, panel.height);
+    out.push(`<text class="axis-label" x="16" y="${px(labelY)}" transform="rotate(-90 16 ${px(labelY)})" text-anchor="middle" ${FONT} font-size="${AXIS_SIZE}" fill="#333">${escapeXml(axisName)}</text>`);
+    for (const line of markerLines.values()) {
+      const mx = px(line.x);
+      out.push(`<line class="marker" data-kind="${line.kind}" x1="${mx}" x2="${mx}" y1="${panel.top}" y2="${bottom}" stroke="${MARKER_STYLE[line.kind].color}" stroke-width="1" stroke-dasharray="4 3"/>`);
     }
     out.push('</g>');
   });
+  for (const label of labels) {
+    const baseline = labelTop + label.row * LABEL_ROW + ASCENT * LABEL_SIZE;
+    out.push(`<text class="marker-label" x="${px(label.left)}" y="${px(baseline)}" ${FONT} font-size="${LABEL_SIZE}" fill="${label.color}">${escapeXml(label.text)}</text>`);
+  }
   const lastBottom = panels[panels.length - 1].top + panels[panels.length - 1].height;
-  out.push(`<text x="${px(margin.left + plotWidth / 2)}" y="${lastBottom + 38}" text-anchor="middle" ${FONT} font-size="12" fill="#333">step</text>`);
+  out.push(`<text class="axis-label" x="${px(left + plotWidth / 2)}" y="${lastBottom + 38}" text-anchor="middle" ${FONT} font-size="${AXIS_SIZE}" fill="#333">step</text>`);
 
-  const legend: Array<{ label: string; color: string; dashed: boolean }> = trace.lr.map((_, g) => ({
-    label: trace.groupCount > 1 ? `group ${g}` : 'lr',
-    color: SERIES_COLORS[g % SERIES_COLORS.length],
-    dashed: false,
-  }));
-  const kinds = [...new Set(trace.markers.map((m) => m.kind))];
-  for (const kind of kinds) legend.push({ label: MARKER_STYLE[kind].name, color: MARKER_STYLE[kind].color, dashed: true });
-  let lx = margin.left + plotWidth;
   const items: string[] = [];
-  for (const item of [...legend].reverse()) {
-    const textWidth = item.label.length * 6.5;
-    lx -= textWidth + 34;
+  for (const item of legend) {
+    const y = 38 + item.row * LEGEND_ROW;
     const dash = item.dashed ? ' stroke-dasharray="4 3"' : '';
-    items.push(`<line x1="${px(lx)}" x2="${px(lx + 22)}" y1="38" y2="38" stroke="${item.color}" stroke-width="${item.dashed ? 1.2 : 2}"${dash}/>`);
-    items.push(`<text x="${px(lx + 27)}" y="42" ${FONT} font-size="11" fill="#333">${escapeXml(item.label)}</text>`);
+    if (item.color !== '#ffffff') {
+      items.push(`<line x1="${px(item.x)}" x2="${px(item.x + 22)}" y1="${y}" y2="${y}" stroke="${item.color}" stroke-width="${item.dashed ? 1.2 : 2}"${dash}/>`);
+    }
+    items.push(`<text class="legend-label" x="${px(item.x + 27)}" y="${y + 4}" ${FONT} font-size="${LEGEND_SIZE}" fill="#333">${escapeXml(item.label)}</text>`);
   }
   out.push(`<g class="legend">${items.join('')}</g>`);
   out.push('</svg>');

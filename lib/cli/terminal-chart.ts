@@ -66,8 +66,19 @@ function niceStep(span: number, target: number): number {
   return 10 * magnitude;
 }
 
+/** The smallest and largest of `values` (no spread: there may be many). */
+function extremes(values: readonly number[]): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return [min, max];
+}
+
 function chart(
-  series: number[][],
+  series: readonly ArrayLike<number>[],
   columns: Columns,
   rows: number,
   options: TerminalChartOptions,
@@ -77,7 +88,7 @@ function chart(
   let values = series.map((s) => Array.from({ length: columns.count }, (_, c) => s[columns.pointAt(c)]));
   const finite = values.flat().filter((v) => Number.isFinite(v) && (!options.logScale || v > 0));
   if (finite.length === 0) return { lines: ['(no finite values to draw)'], axisColumn: 0 };
-  const floorValue = Math.min(...finite);
+  const floorValue = extremes(finite)[0];
   if (options.logScale) {
     const skipped = values.flat().filter((v) => !(v > 0)).length;
     if (skipped > 0) note = `${skipped} value(s) <= 0 drawn at the bottom of the log scale`;
@@ -88,7 +99,7 @@ function chart(
     values = values.map((s) => s.map((v) => (Number.isFinite(v) ? v : floorValue)));
   }
   const shown = values.flat();
-  const labels = [Math.min(...shown), Math.max(...shown)].map((v) => (options.logScale ? pow(10, v) : v));
+  const labels = extremes(shown).map((v) => (options.logScale ? pow(10, v) : v));
   const labelWidth = Math.max(8, ...labels.map((v) => shortNumber(v, 4).length)) + 1;
   const plot = asciichart.plot(values, {
     height: Math.max(1, rows - 1),
@@ -131,7 +142,10 @@ function xAxis(columns: Columns, axisColumn: number, markerColumns: readonly num
   return lines;
 }
 
-function markerLegend(markers: readonly Marker[], width: number): string[] {
+/** How many marker items the list under the chart shows. */
+const LISTED_MARKERS = 40;
+
+function markerLegend(markers: readonly Marker[], total: number, width: number): string[] {
   if (markers.length === 0) return [];
   const byStep = new Map<number, string[]>();
   for (const marker of markers) {
@@ -139,7 +153,9 @@ function markerLegend(markers: readonly Marker[], width: number): string[] {
     if (!labels.includes(marker.label)) labels.push(marker.label);
     byStep.set(marker.step, labels);
   }
-  const items = [...byStep].map(([step, labels]) => `${step}: ${labels.join(', ')}`);
+  const steps = [...byStep];
+  const items = steps.slice(0, LISTED_MARKERS).map(([step, labels]) => `${step}: ${labels.join(', ')}`);
+  if (steps.length > LISTED_MARKERS || total > markers.length) items.push(`... (${total} markers in all)`);
   const lines: string[] = [];
   let line = '▲ markers:';
   for (const item of items) {
@@ -180,7 +196,7 @@ export function terminalChart(trace: Trace, title: string, options: TerminalChar
   } else {
     out.push(...xAxis(columns, lrChart.axisColumn, markerColumns));
   }
-  out.push(...markerLegend(trace.markers, Math.max(80, lrChart.axisColumn + columns.count)));
+  out.push(...markerLegend(trace.markers, trace.markerCount, Math.max(80, lrChart.axisColumn + columns.count)));
   if (columns.count < columns.points) out.push(`(${columns.points} points sampled to ${columns.count} columns)`);
   if (lrChart.note) out.push(`(${lrChart.note})`);
   return `${out.join('\n')}\n`;

@@ -6,6 +6,8 @@ import { InvalidArgumentError, LRSchedulerError } from '../errors';
 import type { LRScheduler } from '../lr-scheduler';
 import { asOptimizer, VirtualOptimizer, type OptimizerLike, type OptimizerView } from '../optim/optimizer-view';
 import type { ParamGroup } from '../optim/param-group';
+import { warnUnappliedHyperparameters } from '../optim/unapplied-hyperparameters';
+import { suggestion } from '../options';
 import { createScheduler } from '../registry';
 import { decodeFloat } from '../state/encoding';
 import { describeValue } from '../state/state-reader';
@@ -46,6 +48,13 @@ export interface FromConfigOptions {
 
 export interface BuiltSchedule {
   optimizer: OptimizerView;
+  /**
+   * The tensor-free `VirtualOptimizer` fromConfig built, or `null` when the `optimizer` option built
+   * the optimizer. Call its `step()` where the training loop updates the weights, before the
+   * driver's `step()`, as PyTorch expects (otherwise the "scheduler.step() before optimizer.step()"
+   * warning fires).
+   */
+  virtualOptimizer: VirtualOptimizer | null;
   schedulers: Record<string, LRScheduler>;
   /** The driver (the `driver` id, or the last scheduler). */
   driver: LRScheduler;
@@ -63,11 +72,23 @@ export class ConfigError extends InvalidArgumentError {
 }
 
 const OPTIMIZER_KINDS: readonly OptimizerKind[] = ['sgd', 'sgd_momentum', 'adam'];
+const OPTIMIZER_KEYS = ['kind', 'groups'];
+const SCHEDULER_KEYS = ['id', 'type', 'args'];
+
+/** A misspelled key would otherwise be ignored silently (`"arg"` for `"args"`: a scheduler with no arguments). */
+function rejectUnknownKeys(record: object, known: readonly string[], path: string): void {
+  for (const key of Object.keys(record)) {
+    if (!known.includes(key)) {
+      throw new ConfigError(`${path}.${key}`, `unknown key (expected one of: ${known.join(', ')})${suggestion(key, known)}`);
+    }
+  }
+}
 const GROUP_KEYS_OF_OPTIMIZER = ['lr', 'momentum', 'betas'];
 
 /** Decodes the `optimizer` section into param groups as PyTorch would hold them. */
 export function decodeOptimizerConfig(config: unknown): { kind: OptimizerKind; groups: GroupSpec[] } {
   if (typeof config !== 'object' || config === null) throw new ConfigError('optimizer', `must be an object, got ${describeValue(config)}`);
+  rejectUnknownKeys(config, OPTIMIZER_KEYS, 'optimizer');
   const { kind, groups } = config as OptimizerConfig;
   if (!OPTIMIZER_KINDS.includes(kind)) throw new ConfigError('optimizer.kind', `must be one of ${OPTIMIZER_KINDS.join(', ')}, got ${describeValue(kind)}`);
   if (!Array.isArray(groups) || groups.length === 0) throw new ConfigError('optimizer.groups', `must be a non-empty array, got ${describeValue(groups)}`);
@@ -82,9 +103,16 @@ export function decodeOptimizerConfig(config: unknown): { kind: OptimizerKind; g
         decoded[key] = value;
       }
       if (typeof decoded.lr !== 'number') throw new ConfigError(`${path}.lr`, `must be a number, got ${describeValue(group.lr)}`);
+      if (decoded.momentum !== undefined && typeof decoded.momentum !== 'number') {
+        throw new ConfigError(`${path}.momentum`, `must be a number, got ${describeValue(group.momentum)}`);
+      }
+      const betas = decoded.betas as unknown;
+      if (betas !== undefined && !(Array.isArray(betas) && betas.length === 2 && betas.every((beta) => typeof beta === 'number'))) {
+        throw new ConfigError(`${path}.betas`, `must be a pair of numbers [beta1, beta2], got ${describeValue(group.betas)}`);
+      }
       if (kind === 'sgd') decoded.momentum = decoded.momentum ?? 0;
       if (kind === 'sgd_momentum') decoded.momentum = decoded.momentum ?? 0.9;
-      if (kind === 'adam') decoded.betas = (decoded.betas as number[] | undefined)?.slice() ?? [0.9, 0.999];
+      if (kind === 'adam') decoded.betas = (betas as number[] | undefined)?.slice() ?? [0.9, 0.999];
       return decoded;
     }),
   };
@@ -119,6 +147,17 @@ function decodeValue(raw: unknown, path: string, context: DecodeContext): unknow
   return fail(`unexpected object (expected {"ref"}, {"fn"} or {"float"}), got keys ${Object.keys(record).join(', ')}`);
 }
 
+/** The argument of transformers' `get_scheduler` whose JSON object is a Python dict of keyword arguments. */
+const KWARGS_ARG = 'scheduler_specific_kwargs';
+
+/** A `scheduler_specific_kwargs` dict: an object whose values are decoded like arguments (or `null`). */
+function decodeKwargs(raw: unknown, path: string, context: DecodeContext): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return decodeValue(raw, path, context);
+  const kwargs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) kwargs[key] = decodeValue(value, `${path}.${key}`, context);
+  return kwargs;
+}
+
 /**
  * Builds the optimizer view and every scheduler of a configuration, in order, exactly as user code
  * constructing them one after the other would.
@@ -126,13 +165,15 @@ function decodeValue(raw: unknown, path: string, context: DecodeContext): unknow
 export function fromConfig(config: ScheduleConfig, options: FromConfigOptions = {}): BuiltSchedule {
   if (typeof config !== 'object' || config === null) throw new ConfigError('config', `must be an object, got ${describeValue(config)}`);
   const { kind, groups } = decodeOptimizerConfig(config.optimizer);
-  const optimizer = asOptimizer(options.optimizer ? options.optimizer(kind, groups) : new VirtualOptimizer(groups));
+  const virtualOptimizer = options.optimizer ? null : new VirtualOptimizer(groups);
+  const optimizer = asOptimizer(virtualOptimizer ?? (options.optimizer as NonNullable<FromConfigOptions['optimizer']>)(kind, groups));
   if (options.optimizer) {
     optimizer.paramGroups.forEach((group, i) => {
       for (const [key, value] of Object.entries(groups[i])) {
         if (!GROUP_KEYS_OF_OPTIMIZER.includes(key)) group[key] = value;
       }
     });
+    warnUnappliedHyperparameters('fromConfig', optimizer.paramGroups, optimizer.optimizers);
   }
   if (!Array.isArray(config.schedulers) || config.schedulers.length === 0) {
     throw new ConfigError('schedulers', `must be a non-empty array, got ${describeValue(config.schedulers)}`);
@@ -142,6 +183,7 @@ export function fromConfig(config: ScheduleConfig, options: FromConfigOptions = 
   config.schedulers.forEach((spec, i) => {
     const path = `schedulers[${i}]`;
     if (typeof spec !== 'object' || spec === null) throw new ConfigError(path, `must be an object, got ${describeValue(spec)}`);
+    rejectUnknownKeys(spec, SCHEDULER_KEYS, path);
     if (typeof spec.id !== 'string' || spec.id === '') throw new ConfigError(`${path}.id`, `must be a non-empty string, got ${describeValue(spec.id)}`);
     if (Object.prototype.hasOwnProperty.call(schedulers, spec.id)) throw new ConfigError(`${path}.id`, `duplicate id "${spec.id}"`);
     const rawArgs = spec.args ?? {};
@@ -150,7 +192,8 @@ export function fromConfig(config: ScheduleConfig, options: FromConfigOptions = 
     }
     const args: Record<string, unknown> = {};
     for (const [key, raw] of Object.entries(rawArgs)) {
-      args[key] = decodeValue(raw, `${path}.args.${key}`, { schedulers, optimizer });
+      const context = { schedulers, optimizer };
+      args[key] = key === KWARGS_ARG ? decodeKwargs(raw, `${path}.args.${key}`, context) : decodeValue(raw, `${path}.args.${key}`, context);
     }
     const takesNoOptimizer = spec.type === 'ChainedScheduler';
     try {
@@ -169,5 +212,5 @@ export function fromConfig(config: ScheduleConfig, options: FromConfigOptions = 
   if (!Object.prototype.hasOwnProperty.call(schedulers, driverId)) {
     throw new ConfigError('driver', `unknown scheduler id ${describeValue(driverId)}`);
   }
-  return { optimizer, schedulers, driver: schedulers[driverId], driverId };
+  return { optimizer, virtualOptimizer, schedulers, driver: schedulers[driverId], driverId };
 }

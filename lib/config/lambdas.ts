@@ -3,7 +3,9 @@
  * exact Python expression it names, evaluated with Python's semantics (`//`, `%`, `**`, `/`).
  */
 import { PythonArithmeticError } from '../errors';
-import { cos, exp, floorDiv, mod, PI, pow, sqrt } from '../math';
+import { exp, floorDiv, mod, pow, sqrt } from '../math';
+import { markCallableObject } from '../schedulers/lr-lambdas';
+import { cosineWithWarmupLambda, linearWithWarmupLambda } from '../transformers/lambdas';
 
 export type ScheduleLambda = (epoch: number) => number;
 
@@ -50,23 +52,17 @@ export const LAMBDA_VOCABULARY: Readonly<Record<string, LambdaEntry>> = {
   inv_sqrt: { params: ['w'], build: ({ w }) => (e) => trueDiv(1, sqrt(pyMax(e, w))) },
   // lambda x: 0.5 ** (x - 1)
   half_pow: { params: [], build: () => (x) => pow(0.5, x - 1) },
-  // transformers' get_linear_schedule_with_warmup lambda
+  // transformers' get_linear_schedule_with_warmup lambda (a functools.partial: state {})
   hf_linear_with_warmup: {
     params: ['num_warmup_steps', 'num_training_steps'],
-    build: ({ num_warmup_steps: warmup, num_training_steps: training }) => (step) => {
-      if (step < warmup) return step / pyMax(1, warmup);
-      return pyMax(0.0, (training - step) / pyMax(1, training - warmup));
-    },
+    build: ({ num_warmup_steps: warmup, num_training_steps: training }) => markCallableObject(linearWithWarmupLambda(warmup, training)),
   },
-  // transformers' get_cosine_schedule_with_warmup lambda
+  // transformers' get_cosine_schedule_with_warmup lambda (its first definition gives the same doubles)
   hf_cosine_with_warmup: {
     params: ['num_warmup_steps', 'num_training_steps', 'num_cycles'],
     optional: { num_cycles: 0.5 },
-    build: ({ num_warmup_steps: warmup, num_training_steps: training, num_cycles: cycles }) => (step) => {
-      if (step < warmup) return step / pyMax(1, warmup);
-      const progress = (step - warmup) / pyMax(1, training - warmup);
-      return pyMax(0.0, 0.5 * (1.0 + cos(PI * cycles * 2.0 * progress)));
-    },
+    build: ({ num_warmup_steps: warmup, num_training_steps: training, num_cycles: cycles }) =>
+      markCallableObject(cosineWithWarmupLambda(warmup, training, cycles)),
   },
 };
 

@@ -5,8 +5,10 @@
 import { InvalidArgumentError, InvalidStateError } from '../errors';
 import type { ParamGroup, ParamGroupsLike } from './param-group';
 import { isTfjsOptimizer, tfjsParamGroup, type TfjsOptimizerLike } from './tfjs-groups';
+import { warnUnappliedHyperparameters } from './unapplied-hyperparameters';
 import { decodeFloat, encodeFloat, type JsonValue } from '../state/encoding';
 import { findNonJsonData } from '../state/state-reader';
+import { fromPythonValues } from '../state/python-values';
 
 /** What a scheduler accepts: a tfjs optimizer, an array of them (one group each), or param groups. */
 export type OptimizerLike = TfjsOptimizerLike | readonly TfjsOptimizerLike[] | ParamGroupsLike | OptimizerView;
@@ -16,7 +18,10 @@ export interface OptimizerState {
   param_groups: Array<Record<string, JsonValue>>;
 }
 
-const NUMERIC_KEYS = ['lr', 'initial_lr', 'momentum', 'max_lr', 'min_lr', 'max_momentum', 'base_momentum'];
+/** An optimizer state dict as `torch.load` returns it (checked at run time by `loadStateDict`). */
+export type OptimizerStateLike = { readonly [key: string]: unknown };
+
+const NUMERIC_KEYS = ['lr', 'initial_lr', 'momentum', 'max_lr', 'min_lr', 'max_momentum', 'base_momentum', 'swa_lr'];
 
 export class OptimizerView {
   /** The param groups, one record each, shared by every scheduler on the same optimizer(s). */
@@ -109,8 +114,12 @@ export class OptimizerView {
     };
   }
 
-  /** Replaces every group's hyper-parameters with the saved ones; validates everything first. */
-  loadStateDict(state: OptimizerState): void {
+  /**
+   * Replaces every group's hyper-parameters with the saved ones; validates everything first. Takes
+   * PyTorch's `optimizer.state_dict()` as `readTorchFile` returns it, too; its per-parameter
+   * `state` is not read here (`loadTorchOptimizerState` of `tfjs-lr-scheduler/torch` loads it).
+   */
+  loadStateDict(state: OptimizerState | OptimizerStateLike): void {
     this.prepareLoad(state)();
   }
 
@@ -125,6 +134,7 @@ export class OptimizerView {
         const group = this.paramGroups[i];
         for (const [key, value] of saved) group[key] = value;
       });
+      warnUnappliedHyperparameters('OptimizerView.loadStateDict', this.paramGroups, this.optimizers);
     };
   }
 }
@@ -136,8 +146,9 @@ function encodeGroupValue(value: unknown): JsonValue {
   return null;
 }
 
-function validateOptimizerState(state: unknown, groups: readonly ParamGroup[]): Array<Array<[string, unknown]>> {
+function validateOptimizerState(given: unknown, groups: readonly ParamGroup[]): Array<Array<[string, unknown]>> {
   const where = 'OptimizerView.loadStateDict';
+  const state = fromPythonValues(withoutPerParameterState(given));
   const problem = findNonJsonData(state);
   if (problem !== undefined) {
     throw new InvalidStateError(`${where}: ${problem.key} must be ${problem.expected}, got ${describe(problem.given)}`);
@@ -196,6 +207,21 @@ function validateOptimizerState(state: unknown, groups: readonly ParamGroup[]): 
     }
     return entries;
   });
+}
+
+/**
+ * A PyTorch optimizer state dict without its per-parameter `state` (tensors, loaded into tfjs
+ * slots by `loadTorchOptimizerState` of `tfjs-lr-scheduler/torch`), every other key kept as it is.
+ */
+function withoutPerParameterState(given: unknown): unknown {
+  if (typeof given !== 'object' || given === null || Array.isArray(given) || !Object.prototype.hasOwnProperty.call(given, 'state')) return given;
+  const prototype = Object.getPrototypeOf(given) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return given;
+  const copy = {};
+  for (const key of Reflect.ownKeys(given)) {
+    if (key !== 'state') Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(given, key) as PropertyDescriptor);
+  }
+  return copy;
 }
 
 function isTfjsGroup(group: ParamGroup): boolean {

@@ -199,11 +199,13 @@ function createGroup(optimizer: TfjsOptimizerLike): ParamGroup {
     case 'SGD':
       return new SgdGroup(internals as Required<WithLearningRate>);
     case 'Momentum':
+      tfjsOps(); // these groups make scalars: a missing tfjs engine is reported here, not inside step()
       return new MomentumGroup(internals as Required<WithLearningRate> & MomentumInternals);
     case 'RMSProp':
       return new RmsPropGroup(internals);
     case 'Adam':
     case 'Adamax':
+      tfjsOps();
       return new AdamGroup(internals as WithLearningRate & AdamInternals & { readonly iterations: number });
     case 'Adagrad':
     case 'Adadelta':

@@ -25,8 +25,9 @@ export interface ChainedSchedulerOptions {
  * // lr at epochs 0, 1, 2, 3: 0.1, 0.09000000000000001, 0.8100000000000002, 0.7290000000000002
  * // (ConstantLR: x0.1 until epoch 2, where it multiplies by 10; ExponentialLR: x0.9 every epoch)
  *
- * Like PyTorch, it takes no optimizer positionally (`createScheduler` passes `null`; give
- * `optimizer` in the options, or positionally, or neither). `step()` takes no epoch: `step(epoch)`
+ * PyTorch's argument order works too: `new ChainedScheduler([constant, exponential])`, or
+ * `new ChainedScheduler(schedulers, optimizer)`. In the options form the optimizer is optional
+ * (`createScheduler` passes `null`; give `optimizer` in the options, or positionally, or neither). `step()` takes no epoch: `step(epoch)`
  * throws a TypeError-typed error, as Python does; `getLr()` throws a NotImplementedError-typed error.
  *
  * Differs from PyTorch: PyTorch's ChainedScheduler has no `last_epoch`; here `lastEpoch` is the
@@ -41,7 +42,13 @@ export class ChainedScheduler extends LRScheduler implements CompositeScheduler 
   /** Whether a parent SequentialLR ran this scheduler's initial step (PyTorch then stores `_step_count`). */
   private initialStepRun = false;
 
-  constructor(optimizer: OptimizerLike | null, options: ChainedSchedulerOptions) {
+  /** PyTorch's order: `ChainedScheduler(schedulers, optimizer=None)`. */
+  constructor(schedulers: readonly LRScheduler[], optimizer?: OptimizerLike | null);
+  constructor(optimizer: OptimizerLike | null, options: ChainedSchedulerOptions);
+  constructor(first: OptimizerLike | readonly LRScheduler[] | null, second?: ChainedSchedulerOptions | OptimizerLike | null) {
+    const pytorchOrder = Array.isArray(first) && (first.length === 0 || first.every((item: unknown) => item instanceof LRScheduler));
+    const optimizer = pytorchOrder ? null : (first as OptimizerLike | null);
+    const options = pytorchOrder ? { schedulers: first as readonly LRScheduler[], optimizer: second as OptimizerLike | null | undefined } : (second as ChainedSchedulerOptions);
     new OptionChecker('ChainedScheduler', options).known(['schedulers', 'optimizer']);
     const given = resolveOptimizer(optimizer, options.optimizer);
     const schedulers = checkChildren(

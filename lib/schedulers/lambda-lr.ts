@@ -26,8 +26,9 @@ export interface LambdaLROptions {
  * Differs from PyTorch: a `lrLambda` that is not a function throws a TypeError at construction
  * (PyTorch raises "'float' object is not callable" in the constructor's initial step, after
  * writing `initial_lr` into the groups). The state dict stores `null` for every lambda
- * (TypeScript functions carry no attributes to save); loading accepts `null` or an object per
- * lambda and keeps the live lambdas.
+ * (TypeScript functions carry no attributes to save; transformers' schedule functions' lambdas
+ * store `{}`, as PyTorch does for their `functools.partial`); loading accepts `null` or an object
+ * per lambda and keeps the live lambdas.
  */
 export class LambdaLR extends LRScheduler {
   static override readonly className = 'LambdaLR';

@@ -68,12 +68,25 @@ function lrLambdaList(
   return entries as LrLambda[];
 }
 
+/** The lambdas that stand for a Python callable object with no attributes (a `functools.partial`). */
+const callableObjects = new WeakSet<LrLambda>();
+
 /**
- * `lr_lambdas` as stored in a state dict: `null` per lambda (PyTorch stores `None` for a plain
- * function; a TypeScript function carries no state to save).
+ * @internal Marks `lambda` as the port of a Python callable object whose attribute dict is empty,
+ * such as the `functools.partial` lambdas of transformers' schedule functions: its state entry is
+ * `{}` (what PyTorch saves for it) instead of `null`.
+ */
+export function markCallableObject<T extends LrLambda>(lambda: T): T {
+  callableObjects.add(lambda);
+  return lambda;
+}
+
+/**
+ * `lr_lambdas` as stored in a state dict: `null` per plain function (PyTorch stores `None`; a
+ * TypeScript function carries no state to save), `{}` per lambda marked as a callable object.
  */
 export function writeLrLambdas(lambdas: readonly LrLambda[]): JsonValue[] {
-  return new Array<JsonValue>(lambdas.length).fill(null);
+  return lambdas.map((lambda) => (callableObjects.has(lambda) ? {} : null));
 }
 
 /**

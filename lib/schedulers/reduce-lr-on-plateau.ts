@@ -5,6 +5,7 @@ import { OptionChecker } from '../options';
 import { decodeFloat, encodeFloat } from '../state/encoding';
 import { describeValue, encodeFloatList, type SchedulerState, type StateReader } from '../state/state-reader';
 import { EPOCH_DEPRECATION_WARNING, warn } from '../warnings';
+import { metricValue, type Metric } from '../metric';
 
 export interface ReduceLROnPlateauOptions {
   /** `'min'`: reduce when the metric stops decreasing; `'max'`: when it stops increasing. @default 'min' */
@@ -62,9 +63,12 @@ interface ComparisonSetup {
  * `getLastLr()` the groups' lrs), it neither sets nor needs `initial_lr`, and `getLr()` throws a
  * `NotImplementedError`-typed error. `step(metrics, epoch)` takes the metric first.
  *
- * Differs from PyTorch: `metrics` must be a number (PyTorch's `float(metrics)` also accepts a
- * zero-dim tensor or a numeric string); a missing or non-number metric throws a `TypeError`-typed
- * error, as `float(None)` does. A non-number `patience`, `threshold`, `cooldown`, `eps` or `minLr`
+ * `metrics` is a number or, as in PyTorch, a one-element tensor (a tfjs loss such as
+ * `tf.scalar(0.5)`), read synchronously with `dataSync()` and left to the caller to dispose; a
+ * tensor with more elements throws a `ValueError`-typed error, as `float(tensor)` does.
+ *
+ * Differs from PyTorch: a numeric string is not a metric (PyTorch's `float("0.5")` accepts it); a
+ * missing or non-number metric throws a `TypeError`-typed error, as `float(None)` does. A non-number `patience`, `threshold`, `cooldown`, `eps` or `minLr`
  * throws at construction (PyTorch accepts it and fails at a later step). `loadStateDict()`
  * validates everything before changing anything (PyTorch updates its attributes, then raises on
  * an unknown `mode`).
@@ -148,14 +152,8 @@ export class ReduceLROnPlateau extends LRScheduler {
    * Records one epoch's metric and reduces the lr after more than `patience` bad epochs. With
    * `epoch` (deprecated in PyTorch, which warns) `lastEpoch` becomes `epoch`, otherwise it grows by 1.
    */
-  override step(metrics?: number, epoch?: number): void {
-    if (typeof metrics !== 'number') {
-      throw new InvalidArgumentError(
-        `ReduceLROnPlateau.step: metrics must be a number, got ${describeValue(metrics)}`,
-        'TypeError',
-      );
-    }
-    const current = metrics;
+  override step(metrics?: Metric, epoch?: number): void {
+    const current = typeof metrics === 'number' ? metrics : metricValue(metrics, 'ReduceLROnPlateau.step: metrics');
     if (epoch === undefined) {
       epoch = this.lastEpoch + 1;
     } else {

@@ -5,9 +5,13 @@
  */
 import { InvalidStateError } from '../errors';
 import { decodeFloat, encodeFloat, type JsonValue } from './encoding';
+import { fromPythonValues } from './python-values';
 
 /** A scheduler's state dict: plain JSON data with PyTorch's key names. */
 export type SchedulerState = { [key: string]: JsonValue };
+
+/** A state dict as `torch.load` returns it (checked at run time by `loadStateDict`). */
+export type SchedulerStateLike = { readonly [key: string]: unknown };
 
 /** Keys that only make sense inside Python: accepted and ignored. */
 const PYTHON_ONLY_KEYS = ['_get_lr_called_within_step', '_is_initial', 'verbose', '__scheduler__'];
@@ -22,8 +26,9 @@ export class StateReader {
   readonly #state: Readonly<Record<string, unknown>>;
   readonly #read = new Set<string>();
 
-  constructor(className: string, state: unknown) {
+  constructor(className: string, given: unknown) {
     this.#className = className;
+    const state = fromPythonValues(given); // a state dict as torch.load returns it (Counter, tensors, bigint)
     if (typeof state !== 'object' || state === null || Array.isArray(state)) {
       throw new InvalidStateError(`${className}.loadStateDict: expected a state dict object, got ${describeValue(state)}`);
     }

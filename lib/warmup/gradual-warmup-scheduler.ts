@@ -1,5 +1,7 @@
+import { InvalidArgumentError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
-import type { OptimizerLike } from '../optim/optimizer-view';
+import type { Metric } from '../metric';
+import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
 import { decodeFloat, encodeFloat } from '../state/encoding';
 import type { SchedulerState, StateReader } from '../state/state-reader';
@@ -15,7 +17,7 @@ export interface GradualWarmupSchedulerOptions {
 
 /** What `step(metrics, epoch)` of a ReduceLROnPlateau after-scheduler looks like. */
 interface PlateauLike {
-  step(metrics?: number, epoch?: number): void;
+  step(metrics?: Metric, epoch?: number): void;
 }
 
 /**
@@ -23,8 +25,19 @@ interface PlateauLike {
  * `afterScheduler` (ildoonet/pytorch-gradual-warmup-lr at 7021d63, quirks included).
  *
  * `lr = base_lr * epoch / totalEpoch` when `multiplier` is 1, otherwise
- * `lr = base_lr * ((multiplier - 1) * epoch / totalEpoch + 1)`; after the warmup the after-scheduler
- * runs with its base lrs rescaled by `multiplier` (once, at the hand-off).
+ * `lr = base_lr * ((multiplier - 1) * epoch / totalEpoch + 1)`; at the hand-off the after-scheduler's
+ * `baseLrs` are set to `base_lr * multiplier` (once), and from then on `step()` steps it.
+ *
+ * With `multiplier` > 1 the learning rate drops at the hand-off, as in the original: the first
+ * value after the warmup is the after-scheduler's last lr, computed from the un-multiplied base lr
+ * at its construction, and a chainable after-scheduler (`step()`) continues from there; only its
+ * closed form (`step(epoch)`) uses the rescaled base lrs, one epoch later. SGD lr 0.0125,
+ * `multiplier: 8`, `totalEpoch: 5`, `CosineAnnealingLR({ tMax: 10 })`, `step()` every epoch:
+ * 0.03, 0.0475, 0.065, 0.0825, 0.1 (epoch 5), then 0.0125, 0.012194103226844711, 0.011306356214843423, ...
+ * (with `step(epoch)`: 0.1, then 0.0125, 0.09045084971874738, 0.07938926261462366, ...). For the
+ * continuous curve (0.1, then the cosine from 0.1: 0.09755282581475769, ...), set the optimizer's lr
+ * to the peak and use `SequentialLR` of `LinearLR({ startFactor: 1 / multiplier, totalIters })`
+ * and the after-scheduler, with `milestones: [totalIters]`.
  *
  * @example
  * const after = new StepLR(optimizer, { stepSize: 10, gamma: 0.1 }); // SGD lr 0.1
@@ -37,7 +50,9 @@ interface PlateauLike {
  * Differs from the original: `stateDict()` nests the after-scheduler's own state dict (the original
  * pickles the live object, and a resumed run stops driving the optimizer); a `SequentialLR` or
  * `ChainedScheduler` after-scheduler is stepped with `step()` (the original passes `None` and raises
- * a TypeError); `totalEpoch` 0 throws a clear error at construction.
+ * a TypeError); `totalEpoch` 0 throws a clear error at construction; an `afterScheduler` on
+ * another optimizer throws (the original lets it pass, and its learning rates then reach only the
+ * other optimizer, while `getLastLr()` reports them); `metrics` may be a one-element tensor.
  */
 export class GradualWarmupScheduler extends LRScheduler {
   static override readonly className = 'GradualWarmupScheduler';
@@ -53,6 +68,12 @@ export class GradualWarmupScheduler extends LRScheduler {
     const afterScheduler = options.afterScheduler ?? null;
     if (afterScheduler !== null && !(afterScheduler instanceof LRScheduler)) {
       check.fail('afterScheduler', 'a scheduler', afterScheduler, 'TypeError');
+    }
+    if (afterScheduler !== null && !asOptimizer(optimizer).sameGroupsAs(afterScheduler.optimizer)) {
+      throw new InvalidArgumentError(
+        `GradualWarmupScheduler: option "afterScheduler" must schedule the same optimizer, got a ${afterScheduler.getClassName()} ` +
+          'on another optimizer (other param groups): build it on the optimizer given to the GradualWarmupScheduler',
+      );
     }
     super(optimizer);
     this.multiplier = multiplier;
@@ -97,7 +118,7 @@ export class GradualWarmupScheduler extends LRScheduler {
    * Steps the warmup, or the after-scheduler once the warmup is over. `metrics` is passed on to a
    * ReduceLROnPlateau after-scheduler (note the order: `epoch` first, as in the original).
    */
-  override step(epoch?: number, metrics?: number): void {
+  override step(epoch?: number, metrics?: Metric): void {
     const after = this.afterScheduler;
     if (this.afterIsPlateau) {
       this.stepWithPlateau(metrics, epoch);
@@ -114,7 +135,7 @@ export class GradualWarmupScheduler extends LRScheduler {
   }
 
   /** The original's `step_ReduceLROnPlateau`: warmup from epoch 1, then `after.step(metrics, epoch - totalEpoch)`. */
-  private stepWithPlateau(metrics: number | undefined, epoch: number | undefined): void {
+  private stepWithPlateau(metrics: Metric | undefined, epoch: number | undefined): void {
     const stepEpoch = epoch ?? this.lastEpoch + 1;
     this.lastEpoch = stepEpoch !== 0 ? stepEpoch : 1;
     if (this.lastEpoch <= this.totalEpoch) {

@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import {
+  CosineAnnealingLR,
   GradualWarmupScheduler,
   InvalidArgumentError,
   LRSchedulerCallback,
   ReduceLROnPlateau,
   StepLR,
+  SWALR,
   VirtualOptimizer,
+  getScheduler,
   setWarningHandler,
   type LRScheduler,
   type SchedulerWarning,
@@ -190,6 +193,45 @@ describe('LRSchedulerCallback', () => {
     });
   });
 
+  describe("transformers' schedules and SWALR", () => {
+    it("steps a getScheduler('cosine') schedule per optimizer step, as the HuggingFace Trainer does (lrs of transformers on torch 2.13)", async () => {
+      const optimizer = tf.train.sgd(0.8);
+      const probe = linearProbe(optimizer);
+      const scheduler = getScheduler('cosine', optimizer, { numWarmupSteps: 2, numTrainingSteps: 8 });
+      await probe.model.fit(probe.x, probe.y, {
+        epochs: 2,
+        batchSize: BATCH_SIZE,
+        verbose: 0,
+        callbacks: [new LRSchedulerCallback(scheduler, { interval: 'batch' })],
+      });
+      // The first update trains at lr 0 (the warmup starts at 0), so the weight does not move.
+      expect(probe.usedLrs[0]).to.equal(0);
+      expectLrs(probe.usedLrs.slice(1), [0.4, 0.8, 0.7464101615137756, 0.6000000000000001, 0.4, 0.2000000000000001, 0.05358983848622452]);
+      expect(scheduler.lastEpoch).to.equal(8);
+      expect(scheduler.getLastLr()).to.deep.equal([0]);
+      probe.dispose();
+      disposeOptimizer(optimizer);
+    });
+
+    it("drives SWA's pattern in two fit() calls: CosineAnnealingLR up to swaStart, then SWALR (lrs of torch 2.13's loop)", async () => {
+      const optimizer = tf.train.sgd(0.8);
+      const probe = linearProbe(optimizer);
+      const cosine = new CosineAnnealingLR(optimizer, { tMax: 6 });
+      const swa = new SWALR(optimizer, { swaLr: 0.05, annealEpochs: 3 });
+      const swaStart = 3; // PyTorch: `if epoch > swa_start: swa.step() else: cosine.step()`
+      const fit = (scheduler: LRScheduler, initialEpoch: number, epochs: number): Promise<tf.History> =>
+        probe.model.fit(probe.x, probe.y, { initialEpoch, epochs, batchSize: BATCH_SIZE, verbose: 0, callbacks: [new LRSchedulerCallback(scheduler)] });
+      const first = await fit(cosine, 0, swaStart + 1);
+      const second = await fit(swa, swaStart + 1, 8);
+      const perEpoch = [0.8, 0.7464101615137756, 0.6000000000000001, 0.4, 0.2000000000000001, 0.1625000000000001, 0.08750000000000005, 0.05];
+      expectLrs(probe.usedLrs, perBatch(perEpoch));
+      expectLrs([...historyLr(first), ...historyLr(second)], perEpoch);
+      expect(swa.getLastLr()).to.deep.equal([0.05]);
+      probe.dispose();
+      disposeOptimizer(optimizer);
+    });
+  });
+
   describe('ReduceLROnPlateau', () => {
     it('passes the monitored val_loss (mode "max": it keeps falling, so every epoch after the first is bad)', async () => {
       const optimizer = tf.train.sgd(0.8);
@@ -270,14 +312,14 @@ describe('LRSchedulerCallback', () => {
     it('rejects a missing monitored key before training starts, naming the keys the logs will have', async () => {
       const optimizer = tf.train.sgd(0.8);
       const probe = linearProbe(optimizer);
-      const error = await fitError(new LRSchedulerCallback(new ReduceLROnPlateau(optimizer, {}), { monitor: 'val_loss' }), probe);
+      const error = await fitError(new LRSchedulerCallback(new ReduceLROnPlateau(optimizer, {}), { monitor: 'val_loss', tf }), probe);
       expect(error).to.be.instanceOf(InvalidArgumentError);
       expect((error as Error).message).to.equal(
         'LRSchedulerCallback: monitor "val_loss" is not in the epoch logs, which have: loss ' +
           '(val_ keys exist only when fit() gets validationData or validationSplit)',
       );
       expect(probe.usedLrs).to.deep.equal([]);
-      const batchError = await fitError(new LRSchedulerCallback(new ReduceLROnPlateau(optimizer, {}), { monitor: 'val_loss', interval: 'batch' }), probe);
+      const batchError = await fitError(new LRSchedulerCallback(new ReduceLROnPlateau(optimizer, {}), { monitor: 'val_loss', interval: 'batch', tf }), probe);
       expect((batchError as Error).message).to.equal(
         'LRSchedulerCallback: monitor "val_loss" is not in the batch logs, which have: loss, batch, size ' +
           '(val_ keys exist only in the epoch logs: use interval "epoch")',
@@ -349,7 +391,7 @@ describe('LRSchedulerCallback', () => {
     it('builds the scheduler from the factory on model.optimizer when training begins (adam)', async () => {
       const probe = linearProbe('adam');
       let built: LRScheduler | null = null;
-      const callback = new LRSchedulerCallback((optimizer) => (built = new StepLR(optimizer, { stepSize: 1, gamma: 0.5 })));
+      const callback = new LRSchedulerCallback((optimizer) => (built = new StepLR(optimizer, { stepSize: 1, gamma: 0.5 })), { tf });
       expect(callback.scheduler).to.equal(null);
       const history = await probe.model.fit(probe.x, probe.y, { epochs: 3, batchSize: BATCH_SIZE, verbose: 0, callbacks: [callback] });
       expect(callback.scheduler).to.equal(built);
@@ -364,6 +406,7 @@ describe('LRSchedulerCallback', () => {
       const [xVal, yVal] = validationData();
       const callback = new LRSchedulerCallback((optimizer) => new ReduceLROnPlateau(optimizer, { mode: 'max', patience: 0, factor: 0.1 }), {
         monitor: 'val_loss',
+        tf,
       });
       await probe.model.fit(probe.x, probe.y, { epochs: 3, batchSize: BATCH_SIZE, verbose: 0, validationData: [xVal, yVal], callbacks: [callback] });
       // tfjs's 'sgd' starts at 0.01.
@@ -376,7 +419,7 @@ describe('LRSchedulerCallback', () => {
     it('rejects a scheduler built on another optimizer than the model trains with', async () => {
       const probe = linearProbe('sgd');
       const stray = tf.train.sgd(0.1);
-      const callback = new LRSchedulerCallback(new StepLR(stray, { stepSize: 1 }));
+      const callback = new LRSchedulerCallback(new StepLR(stray, { stepSize: 1 }), { tf });
       let error: unknown;
       try {
         await probe.model.fit(probe.x, probe.y, { epochs: 1, batchSize: BATCH_SIZE, verbose: 0, callbacks: [callback] });
@@ -410,12 +453,6 @@ describe('LRSchedulerCallback', () => {
     ];
 
     for (const [where, arrange] of arrangements) {
-      it(`works ${where} (default: a tf.Callback of the tfjs-layers this package resolves)`, async () => {
-        const { used, lr } = await fitWithStepLR(arrange);
-        expectLrs(used, perBatch(STEP_EPOCHS));
-        expectLrs(lr, STEP_EPOCHS);
-      });
-
       it(`works ${where} built on the app's tfjs ({ tf })`, async () => {
         const { used, lr } = await fitWithStepLR(arrange, { tf });
         expectLrs(used, perBatch(STEP_EPOCHS));
@@ -432,11 +469,13 @@ describe('LRSchedulerCallback', () => {
       }
     });
 
-    it('works alone and last as a plain object ({ tf: null })', async () => {
-      for (const arrange of [arrangements[0][1], arrangements[2][1]]) {
-        const { used, lr } = await fitWithStepLR(arrange, { tf: null });
-        expectLrs(used, perBatch(STEP_EPOCHS));
-        expectLrs(lr, STEP_EPOCHS);
+    it('works alone and last as a plain object (the default, and { tf: null })', async () => {
+      for (const options of [{}, { tf: null }]) {
+        for (const arrange of [arrangements[0][1], arrangements[2][1]]) {
+          const { used, lr } = await fitWithStepLR(arrange, options);
+          expectLrs(used, perBatch(STEP_EPOCHS));
+          expectLrs(lr, STEP_EPOCHS);
+        }
       }
     });
 
@@ -449,7 +488,7 @@ describe('LRSchedulerCallback', () => {
       expect(onApp).to.be.instanceOf(tf.Callback).and.instanceOf(LRSchedulerCallback);
       expect(onOther).to.be.instanceOf(other.Callback).and.instanceOf(LRSchedulerCallback).and.not.instanceOf(tf.Callback);
       expect(plain).to.be.instanceOf(LRSchedulerCallback).and.not.instanceOf(tf.Callback);
-      expect(new LRSchedulerCallback(scheduler)).to.be.instanceOf(tf.Callback);
+      expect(new LRSchedulerCallback(scheduler)).to.be.instanceOf(LRSchedulerCallback).and.not.instanceOf(tf.Callback);
       expect({}).to.not.be.instanceOf(LRSchedulerCallback);
       expect(onApp.scheduler).to.equal(scheduler);
     });
@@ -474,7 +513,7 @@ describe('LRSchedulerCallback', () => {
 
     it('rejects a factory that returns no scheduler, when training begins', async () => {
       const probe = linearProbe('sgd');
-      const callback = new LRSchedulerCallback((() => 42) as unknown as () => LRScheduler);
+      const callback = new LRSchedulerCallback((() => 42) as unknown as () => LRScheduler, { tf });
       let error: unknown;
       try {
         await probe.model.fit(probe.x, probe.y, { epochs: 1, batchSize: BATCH_SIZE, verbose: 0, callbacks: [callback] });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
+import { createScheduler, getScheduler, type LRScheduler } from '../../lib';
 import { CheckpointError, loadCheckpoint, readCheckpointModelArtifacts, saveCheckpoint } from '../../lib/checkpoint';
 import { previousDirectory } from '../../lib/checkpoint/atomic-directory';
 import { disposeRig, makeRig, trainEpoch, type OptimizerKind, type Rig } from './fixtures/training';
@@ -83,6 +84,33 @@ describe('checkpoints', function () {
       expect(await weightsOf(resumed)).to.deep.equal(expectedWeights);
       expect(await accumulators(resumed)).to.deep.equal(expectedAccumulators);
       expect(resumed.scheduler.getLastLr()).to.deep.equal(expectedLastLr);
+      disposeRig(original);
+      disposeRig(resumed);
+      expect(tf.memory().numTensors, 'tensors leaked').to.equal(tensorsBefore);
+    });
+  }
+
+  const schedules: Array<[string, (optimizer: tf.Optimizer) => LRScheduler]> = [
+    ['SWALR mid-anneal (swa_lr travels in the param groups)', (optimizer) => createScheduler(optimizer, 'SWALR', { swa_lr: 0.002, anneal_epochs: 10 })],
+    ["transformers' get_scheduler('cosine') in its decay", (optimizer) => getScheduler('cosine', optimizer, { numWarmupSteps: 3, numTrainingSteps: 12 })],
+  ];
+  for (const [name, schedule] of schedules) {
+    it(`resumes ${name} over tf.train.adam from a checkpoint, bit for bit`, async () => {
+      const tensorsBefore = tf.memory().numTensors;
+      const dir = join(root, `resume-${name.split(' ')[0].replace(/\W/g, '')}`);
+      const original = makeRig('adam', BEFORE + AFTER, 8, schedule);
+      await epochs(original, BEFORE);
+      await saveCheckpoint(dir, { model: original.model, scheduler: original.scheduler });
+      const uninterrupted = await epochs(original, AFTER);
+      const resumed = makeRig('adam', BEFORE + AFTER, 8, (optimizer) => {
+        const fresh = schedule(optimizer);
+        // A different swa_lr at construction: the checkpoint's param groups bring the saved one back.
+        if (fresh.getClassName() === 'SWALR') fresh.optimizer.paramGroups[0].swa_lr = 0.5;
+        return fresh;
+      });
+      await loadCheckpoint(dir, { model: resumed.model, scheduler: resumed.scheduler });
+      expect(await epochs(resumed, AFTER)).to.deep.equal(uninterrupted);
+      expect(resumed.scheduler.stateDict()).to.deep.equal(original.scheduler.stateDict());
       disposeRig(original);
       disposeRig(resumed);
       expect(tf.memory().numTensors, 'tensors leaked').to.equal(tensorsBefore);

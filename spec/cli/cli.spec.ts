@@ -12,6 +12,7 @@ import { loadResvg } from '../../lib/cli/png';
 
 const ROOT = resolve(__dirname, '..', '..');
 const MAIN = join(ROOT, 'lib', 'cli', 'main.ts');
+const BIN = join(ROOT, 'lib', 'cli', 'bin.ts');
 const EXAMPLES = join(ROOT, 'docs', 'examples');
 const FIXTURES = join(__dirname, 'fixtures');
 
@@ -34,7 +35,7 @@ function cliInProcess(...args: string[]): Run {
 
 /** Runs the command line as a subprocess (node with the tsx loader), as a user would. */
 function cli(...args: string[]): Run {
-  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', MAIN, ...args], {
+  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', BIN, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
@@ -79,13 +80,15 @@ function libraryValues(config: ScheduleConfig): Expected {
         momentum[g].push(Array.isArray(group.betas) ? group.betas[0] : (group.momentum as number));
       });
     record();
-    const ops: Array<{ op: string; metrics?: number }> =
-      (config.ops as Array<{ op: string; metrics?: number }> | undefined) ?? Array.from({ length: (config.steps as number | undefined) ?? 100 }, () => ({ op: 'step' }));
+    const ops: Array<{ op: string; metrics?: number; target?: string }> =
+      (config.ops as Array<{ op: string; metrics?: number; target?: string }> | undefined) ??
+      Array.from({ length: (config.steps as number | undefined) ?? 100 }, () => ({ op: 'step' }));
     for (const op of ops) {
       if (op.op !== 'step') continue;
       optimizer!.step();
-      if (op.metrics !== undefined) (built.driver.step as (metrics: number) => void)(op.metrics);
-      else built.driver.step();
+      const scheduler = op.target === undefined ? built.driver : built.schedulers[op.target];
+      if (op.metrics !== undefined) (scheduler.step as (metrics: number) => void)(op.metrics);
+      else scheduler.step();
       record();
     }
     return { lr, momentum };
@@ -228,6 +231,8 @@ describe('tfjs-lr-scheduler CLI', function () {
       ['SequentialLR over two groups', example('sequential.json')],
       ['CosineAnnealingWarmRestarts on Adam', example('warm-restarts.json')],
       ['ReduceLROnPlateau with metrics ops', example('plateau.json')],
+      ["transformers' get_scheduler('cosine')", example('hf-cosine.json')],
+      ['CosineAnnealingLR, then SWALR (ops with targets)', example('swa.json')],
     ];
     for (const [name, config] of configs) {
       it(`writes CSV values equal to the library's own, bit for bit: ${name}`, () => {
@@ -346,6 +351,18 @@ describe('tfjs-lr-scheduler CLI', function () {
       expect(sequential).to.match(/^CosineAnnealingLR +10-39 /m);
       expect(sequential).to.match(/^ExponentialLR +40-50 /m);
     });
+
+    it("prints the phases of a transformers schedule (warmup, decay, past num_training_steps) and of SWA's pattern", () => {
+      const hf = cliInProcess('describe', join(EXAMPLES, 'hf-cosine.json'), '--steps', '310').stdout;
+      expect(hf).to.match(/^warmup +0-29 +0 → 4\.833e-5$/m);
+      expect(hf).to.match(/^cosine decay +30-300 +5e-5 → 0$/m);
+      expect(hf).to.match(/^past num_training_steps \(cosine decay continued\) +301-310 /m);
+      expect(hf).to.match(/^warmup ends at step 29$/m);
+      const swa = cliInProcess('describe', join(EXAMPLES, 'swa.json')).stdout;
+      expect(swa).to.match(/^SWALR not stepped yet +0-25 /m);
+      expect(swa).to.match(/^anneal to swa_lr \(cos\) +26-29 /m);
+      expect(swa).to.match(/^swa_lr +30-40 +0\.05$/m);
+    });
   });
 
   describe('errors', () => {
@@ -379,10 +396,26 @@ describe('tfjs-lr-scheduler CLI', function () {
       const subprocess = cli('plot', 'x.json', '--bogus');
       expect(subprocess.status).to.equal(2);
       expect(subprocess.stderr).to.match(/^error: Unknown option '--bogus'.*\n\nUsage:\n/);
-      for (const args of [[], ['draw', 'x.json'], ['plot'], ['plot', 'x.json', '--steps', '-3'], ['plot', 'x.json', '--out', 'chart.gif'], ['describe', 'x.json', '--log'], ['plot', 'x.json', 'y.json']]) {
+      for (const args of [[], ['draw', 'x.json'], ['plot'], ['plot', 'x.json', '--out', 'chart.gif'], ['describe', 'x.json', '--log'], ['plot', 'x.json', 'y.json']]) {
         const run = cliInProcess(...args);
         expect(run.status, args.join(' ')).to.equal(2);
         expect(run.stderr, args.join(' ')).to.match(/^error: .*\n\nUsage:\n/);
+      }
+    });
+
+    it('answers a bad option value, --steps -1 included, with one line (exit status 2), not node\'s "argument is ambiguous"', () => {
+      const cases: Array<[string[], string]> = [
+        [['--steps', '-1'], 'error: --steps must be an integer from 0 to 5,000,000, got "-1" (see --help)'],
+        [['--steps', '-3'], 'error: --steps must be an integer from 0 to 5,000,000, got "-3" (see --help)'],
+        [['--steps', '1.5'], 'error: --steps must be an integer from 0 to 5,000,000, got "1.5" (see --help)'],
+        [['--steps=-1'], 'error: --steps must be an integer from 0 to 5,000,000, got "-1" (see --help)'],
+        [['--width', '-800', '--out', 'x.svg'], 'error: --width must be an integer from 400 to 16,000, got "-800" (see --help)'],
+        [['--height', '0'], 'error: --height must be an integer from 2 to 200, got "0" (see --help)'],
+      ];
+      for (const [options, line] of cases) {
+        const run = cliInProcess('plot', join(EXAMPLES, 'one-cycle.json'), ...options);
+        expect(run.status, options.join(' ')).to.equal(2);
+        expect(run.stderr, options.join(' ')).to.equal(`${line}\n`);
       }
     });
 

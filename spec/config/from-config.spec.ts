@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { ConfigError, fromConfig, PythonArithmeticError, type ScheduleConfig } from '../../lib';
+import { ConfigError, fromConfig, PythonArithmeticError, VirtualOptimizer, type ScheduleConfig } from '../../lib';
+import { captureWarnings } from '../helpers/warnings';
 import { LAMBDA_VOCABULARY } from '../../lib/config/lambdas';
 import { expectSameDouble } from '../helpers/expect-bits';
 
@@ -23,6 +24,29 @@ describe('fromConfig', () => {
     expect(built.driverId).to.equal('warmup');
     expect((built.driver as unknown as { afterScheduler: unknown }).afterScheduler).to.equal(built.schedulers.after);
     expect(built.optimizer.paramGroups[0].lr).to.equal(0);
+  });
+
+  it('returns the VirtualOptimizer it builds, so a loop steps it before the driver and PyTorch\'s order warning stays silent (issue 15, item 6)', () => {
+    const built = fromConfig(seed);
+    expect(built.virtualOptimizer).to.be.instanceOf(VirtualOptimizer);
+    expect(built.virtualOptimizer?.paramGroups).to.equal(built.optimizer.paramGroups);
+    const { warnings } = captureWarnings(() => {
+      for (let epoch = 1; epoch <= 8; epoch++) {
+        built.virtualOptimizer?.step();
+        built.driver.step();
+      }
+    });
+    expect(warnings).to.deep.equal([]);
+    // hand-computed: warmup 0.1 * e / 5 for e <= 5, then StepLR's 0.1 until its epoch 10
+    expect(built.optimizer.paramGroups[0].lr).to.equal(0.1);
+    const unstepped = fromConfig(seed);
+    const { warnings: unsteppedWarnings } = captureWarnings(() => {
+      unstepped.driver.step();
+      unstepped.driver.step();
+    });
+    expect(unsteppedWarnings.map((w) => w.message)).to.have.length(1);
+    expect(unsteppedWarnings[0].message).to.match(/^Detected call of `scheduler.step\(\)` before `optimizer.step\(\)`/);
+    expect(fromConfig(seed, { optimizer: (_kind, groups) => new VirtualOptimizer(groups) }).virtualOptimizer).to.equal(null);
   });
 
   it('gives plain sgd groups PyTorch\'s momentum 0 and adam groups their betas', () => {

@@ -44,8 +44,8 @@ export const DEVIATIONS: readonly Deviation[] = [
   {
     id: 'early-error',
     reason:
-      'Where Python failed late inside the runtime (division by zero at some step because an argument was 0), we throw ' +
-      'a clear error at construction instead.',
+      'Where Python failed late inside the runtime (division by zero at some step because an argument was 0, or ' +
+      "transformers' polynomial schedule with numWarmupSteps == numTrainingSteps), we throw a clear error at construction instead.",
     applies: ({ expectedError, weThrewAtConstruction }) =>
       weThrewAtConstruction && expectedError !== undefined && expectedError.origin === 'runtime',
   },

@@ -147,11 +147,13 @@ export function observe(session: Session, warnings: SchedulerWarning[], error?: 
   return { lr, momentum, lastLr, lastEpoch, warnings: warnings.slice(), value, error };
 }
 
+/** The op's subject and its class (a transformers function type steps as the class it returned). */
 function subjectOf(session: Session, scenario: Scenario, target: string | undefined): { scheduler: LRScheduler; type: string } {
   const id = target ?? scenario.driver;
   const spec = scenario.schedulers.find((s) => s.id === id);
   if (!spec) throw new Error(`conformance: unknown target ${id}`);
-  return { scheduler: session.built.schedulers[id], type: spec.type };
+  const scheduler = session.built.schedulers[id];
+  return { scheduler, type: scheduler.getClassName() };
 }
 
 export interface Slot {

@@ -21,7 +21,7 @@ export function classSamples(): ClassSample[] {
 }
 
 /** Arguments PyTorch accepts per param group (a list with one entry per group). */
-const PER_GROUP_ARGS = ['lr_lambda', 'base_lr', 'max_lr', 'base_momentum', 'max_momentum', 'min_lr'];
+const PER_GROUP_ARGS = ['lr_lambda', 'base_lr', 'max_lr', 'base_momentum', 'max_momentum', 'min_lr', 'swa_lr'];
 
 /**
  * The same configuration on a subset of its param groups: the groups at `indices`, and every

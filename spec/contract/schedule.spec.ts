@@ -30,6 +30,7 @@ const CLOSED_FORM: Readonly<Record<string, { agreement: 'identical' | 'close' | 
   CyclicLR: { agreement: 'identical', reason: 'get_lr is a function of last_epoch' },
   OneCycleLR: { agreement: 'identical', reason: 'get_lr is a function of the step number' },
   ReduceLROnPlateau: { agreement: 'identical', reason: 'the epoch only sets last_epoch' },
+  SWALR: { agreement: 'identical', reason: 'no closed form, and get_lr follows the number of step() calls: the epoch only sets last_epoch' },
   LinearLR: { agreement: 'close', reason: 'chainable multiplies the previous lr by a ratio each step (PyTorch: max rel. error 2.0e-16)' },
   ExponentialLR: { agreement: 'close', reason: 'chainable multiplies by gamma each step, closed form raises gamma to the epoch (PyTorch: 4.8e-16)' },
   PolynomialLR: { agreement: 'close', reason: 'chainable multiplies by a ratio of decay factors each step (PyTorch: 3.7e-16)' },

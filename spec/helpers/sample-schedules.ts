@@ -54,6 +54,7 @@ export const SAMPLE_SCHEDULES: Readonly<Record<string, ScheduleConfig>> = {
     ],
     driver: 's',
   },
+  SWALR: { optimizer: twoGroups, schedulers: [{ id: 's', type: 'SWALR', args: { swa_lr: [0.01, 0.02], anneal_epochs: 5 } }] },
 };
 
 /**
@@ -153,6 +154,23 @@ export const COMPOSED_SCHEDULES: Readonly<Record<string, ScheduleConfig>> = {
   'CyclicLR exp_range cycling Adam beta1': {
     optimizer: adamGroups,
     schedulers: [{ id: 's', type: 'CyclicLR', args: { base_lr: 0.001, max_lr: 0.01, step_size_up: 3, mode: 'exp_range', gamma: 0.97 } }],
+  },
+  // PyTorch's SWA pattern: a cosine, then SWALR from where it left the lr (here SWALR drives from the start).
+  'CosineAnnealingLR and SWALR on one optimizer': {
+    optimizer: twoMomentumGroups,
+    schedulers: [
+      { id: 'cos', type: 'CosineAnnealingLR', args: { T_max: 10 } },
+      { id: 's', type: 'SWALR', args: { swa_lr: 0.02, anneal_epochs: 3, anneal_strategy: 'linear' } },
+    ],
+    driver: 's',
+  },
+  "transformers' get_scheduler('cosine') with warmup": {
+    optimizer: adamGroups,
+    schedulers: [{ id: 's', type: 'get_scheduler', args: { name: 'cosine', num_warmup_steps: 3, num_training_steps: 20 } }],
+  },
+  "transformers' warmup-stable-decay schedule": {
+    optimizer: twoGroups,
+    schedulers: [{ id: 's', type: 'get_wsd_schedule', args: { num_warmup_steps: 2, num_decay_steps: 6, num_stable_steps: 4, warmup_type: 'cosine', decay_type: '1-sqrt', min_lr_ratio: 0.1 } }],
   },
   'LambdaLR with one lambda per group': {
     optimizer: twoGroups,

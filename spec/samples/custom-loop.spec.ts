@@ -24,7 +24,7 @@ describe('samples/custom-loop.ts', () => {
     // StepLR's 0.1 for two epochs, then StepLR halves it (hand-computed from the original's rules).
     const second = rows(warmup);
     expect(second.map((row) => row.lrs)).to.deep.equal([
-      `0 ${0.1 * (1 / 6)} ${0.1 * (2 / 6)} ${0.1 * (3 / 6)}`,
+      `0.0 ${0.1 * (1 / 6)} ${0.1 * (2 / 6)} ${0.1 * (3 / 6)}`, // Python's print: 0.0, not 0
       `${0.1 * (4 / 6)} ${0.1 * (5 / 6)} 0.1 0.1`,
       '0.1 0.1 0.1 0.1',
       '0.1 0.1 0.1 0.1',

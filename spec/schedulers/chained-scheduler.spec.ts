@@ -30,6 +30,25 @@ describe('ChainedScheduler', () => {
     expectBits(scheduler.getLastLr(), [0.7290000000000002]);
   });
 
+  it("takes PyTorch's argument order, ChainedScheduler(schedulers[, optimizer]), with the same schedule", () => {
+    const pytorchOrder = docExampleChildren();
+    const chained = new ChainedScheduler([pytorchOrder.constant, pytorchOrder.exponential]);
+    expectBits(runSchedule(pytorchOrder.optimizer, chained, 3), [0.1, 0.09000000000000001, 0.8100000000000002, 0.7290000000000002]);
+    const withOptimizer = docExampleChildren();
+    const explicit = new ChainedScheduler([withOptimizer.constant, withOptimizer.exponential], withOptimizer.optimizer);
+    expect(explicit.optimizer.sameGroupsAs(asOptimizer(withOptimizer.optimizer))).to.equal(true);
+    const other = docExampleChildren();
+    expectInvalidArguments([
+      [
+        () => new ChainedScheduler([other.constant, other.exponential], new VirtualOptimizer([{ lr: 1 }])),
+        'ChainedScheduler expects all schedulers to belong to the same optimizer, but got scheduler ConstantLR at index 0 ' +
+          'has a different optimizer (other param groups).',
+        'ValueError',
+      ],
+      [() => new ChainedScheduler([]), 'ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.', 'ValueError'],
+    ]);
+  });
+
   it('makes no step at construction and records the groups lrs', () => {
     const optimizer = new VirtualOptimizer([{ lr: 1.0 }, { lr: 0.5 }]);
     const step = new StepLR(optimizer, { stepSize: 1, gamma: 0.5 });

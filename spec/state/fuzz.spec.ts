@@ -12,7 +12,7 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { InvalidStateError, registeredSchedulers, type BuiltSchedule, type JsonValue, type ScheduleConfig } from '../../lib';
+import { InvalidStateError, registeredSchedulers, registeredScheduleFunctions, type BuiltSchedule, type JsonValue, type ScheduleConfig } from '../../lib';
 import { COMPOSED_SCHEDULES, SAMPLE_SCHEDULES } from '../helpers/sample-schedules';
 import { build, missingTypes, observation, quietly, run } from './schedule-run';
 
@@ -32,7 +32,7 @@ const registered = registeredSchedulers();
 const targets: Target[] = [
   ...registered.filter((name) => SAMPLE_SCHEDULES[name] !== undefined).map((name) => ({ name, config: SAMPLE_SCHEDULES[name] })),
   ...Object.entries(COMPOSED_SCHEDULES).map(([name, config]) => ({ name, config })),
-].filter((target) => missingTypes(target.config, registered).length === 0);
+].filter((target) => missingTypes(target.config, [...registered, ...registeredScheduleFunctions()]).length === 0);
 /** One share for each target and one for the optimizer view. */
 const RUNS_PER_TARGET = Math.max(1, Math.ceil(TOTAL_RUNS / (targets.length + 1)));
 

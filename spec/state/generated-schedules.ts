@@ -59,6 +59,18 @@ function leaf(steps: number, groups: number): fc.Arbitrary<Leaf> {
       }),
     }),
     fc.record({ type: fc.constant('ReduceLROnPlateau'), args: fc.record({ factor: fc.double({ min: 0.1, max: 0.9, noNaN: true }), patience: fc.integer({ min: 0, max: 3 }), cooldown: fc.integer({ min: 0, max: 2 }) }) }),
+    fc.record({
+      type: fc.constant('SWALR'),
+      args: fc.record({ swa_lr: fc.oneof(factor, perGroup(factor)), anneal_epochs: fc.integer({ min: 0, max: 6 }), anneal_strategy: fc.constantFrom('cos', 'linear') }),
+    }),
+    fc.record({
+      type: fc.constant('get_scheduler'),
+      args: fc.record({
+        name: fc.constantFrom('linear', 'cosine', 'cosine_with_restarts', 'constant_with_warmup', 'inverse_sqrt'),
+        num_warmup_steps: fc.integer({ min: 0, max: 5 }),
+        num_training_steps: fc.integer({ min: 6, max: steps + 10 }),
+      }),
+    }),
   );
 }
 

@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { registeredSchedulers, type ScheduleConfig } from '../../lib';
+import { registeredSchedulers, registeredScheduleFunctions, type ScheduleConfig } from '../../lib';
 import { DEFAULT_CORPUS, scenarioFiles } from '../conformance/corpus';
 import type { ScenarioFile } from '../conformance/scenario';
 import { COMPOSED_SCHEDULES, SAMPLE_SCHEDULES } from '../helpers/sample-schedules';
@@ -45,7 +45,7 @@ function resumeEverywhere(config: ScheduleConfig, steps: number): string[] {
 
 describe('resume equivalence', function () {
   this.timeout(180000);
-  const registered = registeredSchedulers();
+  const registered = [...registeredSchedulers(), ...registeredScheduleFunctions()];
 
   describe('over every class sample and nested compositions', () => {
     const samples: Array<[string, ScheduleConfig]> = [

@@ -1,6 +1,16 @@
 import { expect } from 'chai';
-import { GradualWarmupScheduler, InvalidArgumentError, InvalidStateError, StepLR, VirtualOptimizer } from '../../lib';
-import { expectBits } from '../helpers/expect-bits';
+import {
+  CosineAnnealingLR,
+  GradualWarmupScheduler,
+  InvalidArgumentError,
+  InvalidStateError,
+  LinearLR,
+  pymath,
+  SequentialLR,
+  StepLR,
+  VirtualOptimizer,
+} from '../../lib';
+import { expectBits, RELATIVE_TOLERANCE } from '../helpers/expect-bits';
 import { runSchedule } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
 
@@ -70,6 +80,46 @@ describe('GradualWarmupScheduler', () => {
     expect(warmup.lastEpoch).to.equal(8 + 2 + 1);
     // closed form of StepLR: base 1 * 0.5 ** (8 // 3)
     expectBits(warmup.getLastLr(), [0.25]);
+  });
+
+  it('rejects an afterScheduler built on another optimizer, changing nothing (issue 15, item 3)', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+    const other = new VirtualOptimizer([{ lr: 0.1 }]);
+    const afterScheduler = new StepLR(other, { stepSize: 2, gamma: 0.5 });
+    expect(() => new GradualWarmupScheduler(optimizer, { multiplier: 2, totalEpoch: 3, afterScheduler })).to.throw(
+      InvalidArgumentError,
+      'GradualWarmupScheduler: option "afterScheduler" must schedule the same optimizer, got a StepLR on another optimizer ' +
+        '(other param groups): build it on the optimizer given to the GradualWarmupScheduler',
+    );
+    expect(optimizer.paramGroups).to.deep.equal([{ lr: 0.1 }]);
+  });
+
+  it('drops at the hand-off with multiplier > 1, as the original does, and SequentialLR gives the continuous curve (issue 15, item 4)', () => {
+    // The class documentation's numbers: SGD lr 0.0125, multiplier 8, 5 warmup epochs, then CosineAnnealingLR(tMax 10).
+    const optimizer = new VirtualOptimizer([{ lr: 0.0125 }]);
+    const cosine = new CosineAnnealingLR(optimizer, { tMax: 10 });
+    const warmup = new GradualWarmupScheduler(optimizer, { multiplier: 8, totalEpoch: 5, afterScheduler: cosine });
+    const lrs = runSchedule(optimizer, warmup, 8);
+    // Hand-computed. Warmup: base_lr * ((multiplier - 1) * e / totalEpoch + 1). Epoch 6: the after-scheduler's
+    // last lr (0.0125, from its construction). Then PyTorch's chainable cosine from the group's lr:
+    // (1 + cos(pi * t / T)) / (1 + cos(pi * (t - 1) / T)) * lr, t = 1, 2.
+    const warm = [0, 1, 2, 3, 4, 5].map((e) => 0.0125 * ((7 * e) / 5 + 1));
+    const chainable = (lr: number, t: number): number => ((1 + pymath.cos((pymath.PI * t) / 10)) / (1 + pymath.cos((pymath.PI * (t - 1)) / 10))) * (lr - 0) + 0;
+    const seventh = chainable(0.0125, 1);
+    expectBits(lrs, [...warm, 0.0125, seventh, chainable(seventh, 2)]);
+    expectBits(lrs.slice(5, 8), [0.1, 0.0125, 0.012194103226844711]);
+
+    // The continuous curve: the peak as the optimizer's lr, LinearLR from 1 / multiplier, then the cosine from 0.1.
+    const peak = new VirtualOptimizer([{ lr: 0.1 }]);
+    const linear = new LinearLR(peak, { startFactor: 1 / 8, totalIters: 5 });
+    const decay = new CosineAnnealingLR(peak, { tMax: 10 });
+    const continuous = runSchedule(peak, new SequentialLR(peak, { schedulers: [linear, decay], milestones: [5] }), 7);
+    expect(continuous[5]).to.equal(0.1);
+    // CosineAnnealingLR's closed form at its epoch 1 from base lr 0.1 (SequentialLR restarts it at 0 at the milestone)
+    const cosineAt1 = (0.1 * (1 + pymath.cos(pymath.PI / 10))) / 2;
+    expect(continuous[6]).to.be.closeTo(cosineAt1, cosineAt1 * RELATIVE_TOLERANCE);
+    // the same warmup as the GradualWarmupScheduler's, up to rounding (LinearLR's chainable form)
+    for (let e = 0; e < 5; e++) expect(continuous[e]).to.be.closeTo(warm[e], warm[e] * RELATIVE_TOLERANCE);
   });
 
   it('keeps the last value when there is no after-scheduler: base lr * multiplier', () => {
