@@ -199,12 +199,15 @@ export class LRSchedulerCallback {
   // returned promise, as from an async function.
   readonly onBatchEnd = (batch: number, logs?: CallbackLogs): Promise<void> => {
     try {
-      const scheduler = this.#active();
-      this.#recordUsedLrs(scheduler);
+      // #active() and #recordUsedLrs() inline: this runs unoptimized for hundreds of batches.
+      const scheduler = this.#scheduler ?? this.#active();
+      const groups = scheduler.optimizer.paramGroups;
+      const used = this.#usedLrs;
+      for (let i = 0; i < used.length; i++) used[i] = groups[i].lr;
       this.#batchesThisEpoch += 1;
-      this.#batches += 1;
-      if (this.interval === 'batch' && this.#batches % this.frequency === 0) {
-        if (this.#stepsOnMetric(scheduler)) return this.#step(scheduler, logs, 'batch');
+      const batches = (this.#batches += 1);
+      if (this.interval === 'batch' && batches % this.frequency === 0) {
+        if (this.#metricDecidedFor === scheduler ? this.#usesMetric : this.#stepsOnMetric(scheduler)) return this.#step(scheduler, logs, 'batch');
         scheduler.step();
       }
       return RESOLVED;

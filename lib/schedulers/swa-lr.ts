@@ -91,8 +91,8 @@ export class SWALR extends LRScheduler {
   }
 
   override getLr(): readonly number[] {
-    this.warnIfOutsideStep();
-    const groups = this.optimizer.paramGroups;
+    if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
+    const groups = this.groups;
     const lrs = this.nextLrs;
     const annealEpochs = this.annealEpochs;
     const span = annealEpochs > 1 ? annealEpochs : 1;
