@@ -156,7 +156,19 @@ export abstract class LRScheduler {
       throw error;
     }
     this.getLrCalledWithinStep = false;
-    this.applyLrs(values);
+    // applyLrs(values), inline.
+    const groups = this.groups;
+    const count = groups.length;
+    const last = this.lastLrs;
+    if (values.length !== count || last === null || last.length !== count) {
+      this.applyLrs(values);
+      return;
+    }
+    for (let i = 0; i < count; i++) {
+      const lr = values[i];
+      groups[i].lr = lr;
+      last[i] = lr;
+    }
   }
 
   /** Computes the new learning rates and writes them to the param groups (PyTorch's `_update_lr`). */

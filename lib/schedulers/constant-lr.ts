@@ -55,10 +55,14 @@ export class ConstantLR extends LRScheduler {
     if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
     const groups = this.groups;
     const lrs = this.nextLrs;
-    for (let i = 0; i < groups.length; i++) {
-      if (this.lastEpoch === 0) lrs[i] = groups[i].lr * this.factor;
-      else if (this.lastEpoch !== this.totalIters) lrs[i] = groups[i].lr;
-      else lrs[i] = groups[i].lr * (1.0 / this.factor);
+    if (this.lastEpoch === 0) {
+      const factor = this.factor;
+      for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr * factor;
+    } else if (this.lastEpoch !== this.totalIters) {
+      for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr;
+    } else {
+      const factor = this.factor;
+      for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr * (1.0 / factor);
     }
     return lrs;
   }

@@ -35,10 +35,15 @@ export class ExponentialLR extends LRScheduler {
 
   override getLr(): readonly number[] {
     if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
-    const groups = this.optimizer.paramGroups;
+    const groups = this.groups;
     const lrs = this.nextLrs;
     // The constructor's initial step keeps the lrs (a resumed scheduler must not decay twice).
-    for (let i = 0; i < groups.length; i++) lrs[i] = this.isInitial ? groups[i].lr : groups[i].lr * this.gamma;
+    if (this.isInitial) {
+      for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr;
+    } else {
+      const gamma = this.gamma;
+      for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr * gamma;
+    }
     return lrs;
   }
 

@@ -68,10 +68,16 @@ export class MultiStepLR extends LRScheduler {
 
   override getLr(): readonly number[] {
     if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
-    const groups = this.optimizer.paramGroups;
+    const groups = this.groups;
     const lrs = this.nextLrs;
     const count = this.milestones.get(this.lastEpoch);
-    for (let i = 0; i < groups.length; i++) lrs[i] = count === undefined ? groups[i].lr : groups[i].lr * pow(this.gamma, count);
+    if (count === undefined) {
+      for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr;
+    } else {
+      // PyTorch computes `gamma ** count` for each group: the same number.
+      const factor = pow(this.gamma, count);
+      for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr * factor;
+    }
     return lrs;
   }
 

@@ -44,8 +44,11 @@ export class MultiplicativeLR extends LRScheduler {
     const lrs = this.nextLrs;
     // Only the constructor's initial step keeps the lrs; any later step multiplies, also at
     // lastEpoch 0 (after step(-1)) and with step(epoch) (there is no closed form).
-    for (let i = 0; i < groups.length; i++) {
-      lrs[i] = this.isInitial ? groups[i].lr : groups[i].lr * this.lrLambdas[i](this.lastEpoch);
+    if (this.isInitial) {
+      for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr;
+    } else {
+      const lambdas = this.lrLambdas;
+      for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr * lambdas[i](this.lastEpoch);
     }
     return lrs;
   }

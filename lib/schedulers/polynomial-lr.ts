@@ -50,7 +50,7 @@ export class PolynomialLR extends LRScheduler {
 
   override getLr(): readonly number[] {
     if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
-    const groups = this.optimizer.paramGroups;
+    const groups = this.groups;
     const lrs = this.nextLrs;
     if (this.isInitial || this.lastEpoch > this.totalIters) {
       for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr;

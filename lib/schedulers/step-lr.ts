@@ -47,8 +47,12 @@ export class StepLR extends LRScheduler {
     const lrs = this.nextLrs;
     // Python's `last_epoch % step_size == 0`: its `%` is 0 exactly when JavaScript's is (it only
     // adds the divisor to a non-zero remainder of the other sign), and stepSize is never 0.
-    const decay = this.lastEpoch !== 0 && this.lastEpoch % this.stepSize === 0;
-    for (let i = 0; i < groups.length; i++) lrs[i] = decay ? groups[i].lr * this.gamma : groups[i].lr;
+    if (this.lastEpoch !== 0 && this.lastEpoch % this.stepSize === 0) {
+      const gamma = this.gamma;
+      for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr * gamma;
+    } else {
+      for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr;
+    }
     return lrs;
   }
 
