@@ -9,16 +9,25 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Library from '../lib';
+import type * as Lambdas from '../lib/config/lambdas';
 
 export let fromConfig: typeof Library.fromConfig;
 export let VirtualOptimizer: typeof Library.VirtualOptimizer;
 export let registeredSchedulers: typeof Library.registeredSchedulers;
 export let pymath: typeof Library.pymath;
 export let setWarningHandler: typeof Library.setWarningHandler;
+export let LRSchedulerCallback: typeof Library.LRSchedulerCallback;
+/** The configuration language's lambdas, built once per process and shared (bench/cases.ts). */
+export let buildLambda: typeof Lambdas.buildLambda;
+
+function distUrl(path: string): string {
+  return pathToFileURL(join(__dirname, '..', 'dist', path)).href;
+}
 
 export async function loadLibrary(): Promise<void> {
-  const dist = (await import(pathToFileURL(join(__dirname, '..', 'dist', 'index.mjs')).href)) as typeof Library;
-  ({ fromConfig, VirtualOptimizer, registeredSchedulers, pymath, setWarningHandler } = dist);
+  const dist = (await import(distUrl('index.mjs'))) as typeof Library;
+  ({ fromConfig, VirtualOptimizer, registeredSchedulers, pymath, setWarningHandler, LRSchedulerCallback } = dist);
+  ({ buildLambda } = (await import(distUrl('config/lambdas.mjs'))) as typeof Lambdas);
 }
 
 export type { BuiltSchedule, LRScheduler, ParamGroup, ScheduleConfig } from '../lib';

@@ -197,7 +197,7 @@ def bench_class(torch, name, case, settings):
         )
     }
     if case["takes_epoch"]:
-        long_config = case["long_config"]
+        epoch_config = case["epoch_config"]
         result["epoch"] = {}
         for at in settings["epochs"]:
 
@@ -207,7 +207,7 @@ def bench_class(torch, name, case, settings):
                     step(at)
 
             result["epoch"][str(at)] = measure(
-                lambda: [build(torch, long_config) for _ in range(schedules)],
+                lambda: [build(torch, epoch_config) for _ in range(schedules)],
                 lambda drivers: time_drivers(drivers, step_at, steps),
                 CHUNK,
                 steps // CHUNK,

@@ -30,10 +30,6 @@ export function collectGarbage(): void {
   }
 }
 
-export function gcAvailable(): boolean {
-  return gc !== undefined;
-}
-
 /** Nanoseconds since an arbitrary origin, as a double (exact below 2^53 ns, i.e. 104 days). */
 export function now(): number {
   return Number(process.hrtime.bigint());
@@ -92,26 +88,4 @@ export function measure<T>(spec: RunSpec<T>, warmupRuns: number, runs: number): 
     if (r >= warmupRuns) perOp.push(run.perOp);
   }
   return summarize(perOp, spec.opsPerInterval, intervals);
-}
-
-/**
- * Two measurements whose difference matters (ours against a baseline): their runs alternate, so
- * a slow phase of the machine weighs on both alike.
- */
-export function measurePair<A, B>(a: RunSpec<A>, b: RunSpec<B>, warmupRuns: number, runs: number): [Timing, Timing] {
-  const perOpA: number[] = [];
-  const perOpB: number[] = [];
-  let intervalsA = 0;
-  let intervalsB = 0;
-  for (let r = 0; r < warmupRuns + runs; r++) {
-    const runA = runOnce(a);
-    const runB = runOnce(b);
-    intervalsA = runA.intervals;
-    intervalsB = runB.intervals;
-    if (r >= warmupRuns) {
-      perOpA.push(runA.perOp);
-      perOpB.push(runB.perOp);
-    }
-  }
-  return [summarize(perOpA, a.opsPerInterval, intervalsA), summarize(perOpB, b.opsPerInterval, intervalsB)];
 }
