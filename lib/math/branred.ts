@@ -69,14 +69,15 @@ function digitIndex(x: number): number {
 }
 
 /**
- * Reduces finite x to x = n * pi/2 + (a + aa) with |a + aa| <= pi/4 (about), writes a to out[0] and
- * aa to out[1], and returns n mod 4 (glibc's `__branred`). Used for |x| >= 105414350.
+ * Reduces finite x = io[0] to x = n * pi/2 + (a + aa) with |a + aa| <= pi/4 (about), writes a to
+ * io[0] and aa to io[1], and returns n mod 4 (glibc's `__branred`). Used for |x| >= 105414336.
+ * (x comes in a Float64Array: V8 would box a double argument of a call it does not inline.)
  */
-export function branred(x: number, out: Float64Array): number {
+export function branred(io: Float64Array): number {
   let i: number, k: number, s: number, t: number, sum: number, b: number, bb: number;
   let gor: number;
 
-  x *= TM600;
+  let x = io[0] * TM600;
   t = x * SPLIT; // split x into two numbers
   const x1 = t - (t - x);
   const x2 = x - x1;
@@ -152,7 +153,7 @@ export function branred(x: number, out: Float64Array): number {
   bb = t1 * MP1 - b + t1 * MP2 + t2 * MP1 + (t2 * MP2 + s * HP1 + t * HP0);
   s = b + bb;
   t = b - s + bb;
-  out[0] = s;
-  out[1] = t;
+  io[0] = s;
+  io[1] = t;
   return (sum | 0) & 3; // quarter of the unit circle
 }

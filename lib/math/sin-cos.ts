@@ -22,7 +22,7 @@
  *   the product's error e = a * b - p is at most q / 2, so it cannot carry p + c across a
  *   midpoint unless p + c sits on it. The exact error t = p + c - s (fast two-sum) shows a
  *   midpoint: t != 0 and s + 2t is a double (or, where the spacing is fixed, |t| is its half).
- *   Then, rarely, `daTie` computes e and rounds by its sign.
+ *   Then, rarely, the exact evaluation (`fma`) decides.
  * - Plain operations and a rounding test, for the last steps of do_cos, do_sin and TAYLOR_SIN
  *   (three or four fused sites before the final sum R = RN(T + cor)): they are first evaluated
  *   unfused, f = RN(RN(a * b) + c'), where c' is the unfused value of an earlier site. Each such
@@ -31,8 +31,8 @@
  *   a bound D on |cor - glibc's cor|, below 4u times a few of the computed magnitudes (derived at
  *   each site). Then RN(T + RN(cor - D)) = RN(T + RN(cor + D)) is glibc's result, since RN is
  *   monotonic. Otherwise (0.5% to 5% of calls, by range) the exact evaluation below decides.
- * - Exact ("general"): a * b = p + e exactly (Veltkamp/Dekker splitting; the table's entries are
- *   split once, in TABLE_HIGH), p + c = h + t exactly (two-sum), u = RN(t + e), r = RN(h + u).
+ * - Exact (`fma`, for the rare paths): a * b = p + e exactly (Veltkamp/Dekker splitting),
+ *   p + c = h + t exactly (two-sum), u = RN(t + e), r = RN(h + u).
  *   This is RN(a * b + c) unless h + u lies exactly on a midpoint (r + 2w is a double,
  *   w = h + u - r) while u is inexact; its error v then decides. Proof: if t = 0, r = RN(h + e)
  *   directly; else |h| >= |p| / 2, so |u| <= 1.5 ulp(h), and h + u (a multiple of ulp(u), as are
@@ -67,50 +67,37 @@ import { SINCOSTAB } from './sincostab';
 /** Veltkamp's splitter 2^27 + 1: a = hi + lo with hi = g - (g - a), g = SPLIT * a, 26 bits each. */
 const SPLIT = 134217729;
 
-function splitHigh(table: Float64Array): Float64Array {
-  const high = new Float64Array(table.length);
-  for (let i = 0; i < table.length; i++) {
-    const g = SPLIT * table[i];
-    high[i] = g - (g - table[i]);
-  }
-  return high;
-}
-
-/** The high halves of SINCOSTAB's entries (their low halves are entry - high). */
-const TABLE_HIGH: Float64Array = /* @__PURE__ */ splitHigh(SINCOSTAB);
-
 /** Slots of IO: argument, reduced argument a + da, result, and the operands of the rare paths. */
 const enum Io {
   X = 0,
   A = 1,
   DA = 2,
   RES = 3,
-  TIE_A = 4,
-  TIE_B = 5,
-  TIE_S = 6,
-  TIE_T = 7,
-  TIE = 8,
+  /** fmaIO's operands and result */
+  FMA_A = 4,
+  FMA_B = 5,
+  FMA_C = 6,
+  FMA = 7,
   /** operands of the exact evaluations: x or s, dx or c, xx, polynomial, m2, table index */
-  E0 = 9,
-  E1 = 10,
-  E2 = 11,
-  E3 = 12,
-  E4 = 13,
-  E5 = 14,
+  E0 = 8,
+  E1 = 9,
+  E2 = 10,
+  E3 = 11,
+  E4 = 12,
+  E5 = 13,
 }
-const IO = new Float64Array(15);
-const BRANRED_OUT = new Float64Array(2);
+const IO = new Float64Array(14);
+const BRANRED_IO = new Float64Array(2);
 
 /**
- * RN(a * b + c) at a DA site where p + c = s + t exactly (p = RN(a * b)) is a midpoint: the
- * product's rounding error decides. Operands in IO[TIE_A], IO[TIE_B], IO[TIE_S], IO[TIE_T];
- * the result to IO[TIE].
+ * RN(a * b + c), exactly, for the rare paths: a * b = p + e (Veltkamp/Dekker), p + c = h + t
+ * (two-sum), r = RN(h + RN(t + e)), corrected on a midpoint (see the header). a, b, c from
+ * IO[FMA_A], IO[FMA_B], IO[FMA_C]; r to IO[FMA].
  */
-function daTie(): void {
-  const a = IO[Io.TIE_A];
-  const b = IO[Io.TIE_B];
-  const s = IO[Io.TIE_S];
-  const t = IO[Io.TIE_T];
+function fmaIO(): void {
+  const a = IO[Io.FMA_A];
+  const b = IO[Io.FMA_B];
+  const c = IO[Io.FMA_C];
   let g = SPLIT * a;
   const ah = g - (g - a);
   const al = a - ah;
@@ -119,7 +106,27 @@ function daTie(): void {
   const bl = b - bh;
   const p = a * b;
   const e = ah * bh - p + ah * bl + al * bh + al * bl;
-  IO[Io.TIE] = e !== 0 && e > 0 === t > 0 ? s + 2 * t : s;
+  const h = p + c;
+  let z = h - p;
+  const t = p - (h - z) + (c - z);
+  const u = t + e;
+  let r = h + u;
+  const w = u - (r - h);
+  if (w !== 0 && r + 2 * w - r === 2 * w) {
+    z = u - t;
+    const v = t - (u - z) + (e - z);
+    if (v !== 0 && v > 0 === w > 0) r += 2 * w;
+  }
+  IO[Io.FMA] = r;
+}
+
+/** fmaIO as a function of a, b, c: small enough for V8 to inline, so that no double is boxed. */
+function fma(a: number, b: number, c: number): number {
+  IO[Io.FMA_A] = a;
+  IO[Io.FMA_B] = b;
+  IO[Io.FMA_C] = c;
+  fmaIO();
+  return IO[Io.FMA];
 }
 
 /**
@@ -150,14 +157,14 @@ function doCos(): void {
   let q = SN3 + p;
   t = p - (q - SN3);
   if (Math.abs(t) === 1.3877787807814457e-17) {
-    IO[Io.TIE_A] = SN5; IO[Io.TIE_B] = xx; IO[Io.TIE_S] = q; IO[Io.TIE_T] = t; daTie(); q = IO[Io.TIE];
+    IO[Io.FMA_A] = SN5; IO[Io.FMA_B] = xx; IO[Io.FMA_C] = SN3; fmaIO(); q = IO[Io.FMA];
   }
   const yxx = y * xx;
   p = yxx * q;
   let s = y + p;
   t = p - (s - y);
   if (t !== 0 && s + 2 * t - s === 2 * t) {
-    IO[Io.TIE_A] = yxx; IO[Io.TIE_B] = q; IO[Io.TIE_S] = s; IO[Io.TIE_T] = t; daTie(); s = IO[Io.TIE];
+    IO[Io.FMA_A] = yxx; IO[Io.FMA_B] = q; IO[Io.FMA_C] = y; fmaIO(); s = IO[Io.FMA];
   }
 
   // c = xx * (cs2 + xx * (cs4 + xx * cs6)) = xx * fma(fma(cs6, xx, cs4), xx, cs2): DA twice
@@ -166,13 +173,13 @@ function doCos(): void {
   q = CS4 + p;
   t = p - (q - CS4);
   if (Math.abs(t) === 3.469446951953614e-18) {
-    IO[Io.TIE_A] = CS6; IO[Io.TIE_B] = xx; IO[Io.TIE_S] = q; IO[Io.TIE_T] = t; daTie(); q = IO[Io.TIE];
+    IO[Io.FMA_A] = CS6; IO[Io.FMA_B] = xx; IO[Io.FMA_C] = CS4; fmaIO(); q = IO[Io.FMA];
   }
   p = q * xx;
   let q2 = 0.5 + p;
   t = p - (q2 - 0.5);
   if (Math.abs(t) === 2.7755575615628914e-17) {
-    IO[Io.TIE_A] = q; IO[Io.TIE_B] = xx; IO[Io.TIE_S] = q2; IO[Io.TIE_T] = t; daTie(); q2 = IO[Io.TIE];
+    IO[Io.FMA_A] = q; IO[Io.FMA_B] = xx; IO[Io.FMA_C] = 0.5; fmaIO(); q2 = IO[Io.FMA];
   }
   const c = xx * q2;
 
@@ -201,70 +208,10 @@ function cosTableExact(): void {
   const s = IO[Io.E0];
   const c = IO[Io.E1];
   const k = IO[Io.E5];
-  const sn = SINCOSTAB[k];
-  const ssn = SINCOSTAB[k + 1];
-  const cs = SINCOSTAB[k + 2];
-  const ccs = SINCOSTAB[k + 3];
-  let p: number, e: number, h: number, z: number, t: number, u: number, w: number, v: number;
-  let g = SPLIT * s;
-  const sh = g - (g - s);
-  const sl = s - sh;
-
-  // f1 = fma(-s, ssn, ccs)
-  let bh = TABLE_HIGH[k + 1];
-  let bl = ssn - bh;
-  p = -s * ssn;
-  e = -sh * bh - p - sh * bl - sl * bh - sl * bl;
-  h = p + ccs;
-  z = h - p;
-  t = p - (h - z) + (ccs - z);
-  u = t + e;
-  let f1 = h + u;
-  w = u - (f1 - h);
-  if (w !== 0 && f1 + 2 * w - f1 === 2 * w) {
-    z = u - t;
-    v = t - (u - z) + (e - z);
-    if (v !== 0 && v > 0 === w > 0) f1 += 2 * w;
-  }
-
-  // f2 = fma(-c, cs, f1)
-  g = SPLIT * c;
-  const ch = g - (g - c);
-  const cl = c - ch;
-  bh = TABLE_HIGH[k + 2];
-  bl = cs - bh;
-  p = -c * cs;
-  e = -ch * bh - p - ch * bl - cl * bh - cl * bl;
-  h = p + f1;
-  z = h - p;
-  t = p - (h - z) + (f1 - z);
-  u = t + e;
-  let f2 = h + u;
-  w = u - (f2 - h);
-  if (w !== 0 && f2 + 2 * w - f2 === 2 * w) {
-    z = u - t;
-    v = t - (u - z) + (e - z);
-    if (v !== 0 && v > 0 === w > 0) f2 += 2 * w;
-  }
-
-  // cor = fma(-sn, s, f2)
-  bh = TABLE_HIGH[k];
-  bl = sn - bh;
-  p = -sn * s;
-  e = -bh * sh - p - bh * sl - bl * sh - bl * sl;
-  h = p + f2;
-  z = h - p;
-  t = p - (h - z) + (f2 - z);
-  u = t + e;
-  let cor = h + u;
-  w = u - (cor - h);
-  if (w !== 0 && cor + 2 * w - cor === 2 * w) {
-    z = u - t;
-    v = t - (u - z) + (e - z);
-    if (v !== 0 && v > 0 === w > 0) cor += 2 * w;
-  }
-
-  IO[Io.RES] = cs + cor;
+  const f1 = fma(-s, SINCOSTAB[k + 1], SINCOSTAB[k + 3]);
+  const f2 = fma(-c, SINCOSTAB[k + 2], f1);
+  const cor = fma(-SINCOSTAB[k], s, f2);
+  IO[Io.RES] = SINCOSTAB[k + 2] + cor;
 }
 
 /**
@@ -292,25 +239,25 @@ function doSin(): void {
     let q = S4 + p;
     t = p - (q - S4);
     if (Math.abs(t) === 2.117582368135751e-22) {
-      IO[Io.TIE_A] = S5; IO[Io.TIE_B] = xx; IO[Io.TIE_S] = q; IO[Io.TIE_T] = t; daTie(); q = IO[Io.TIE];
+      IO[Io.FMA_A] = S5; IO[Io.FMA_B] = xx; IO[Io.FMA_C] = S4; fmaIO(); q = IO[Io.FMA];
     }
     p = q * xx;
     let q2 = S3 + p;
     t = p - (q2 - S3);
     if (Math.abs(t) === 1.3552527156068805e-20) {
-      IO[Io.TIE_A] = q; IO[Io.TIE_B] = xx; IO[Io.TIE_S] = q2; IO[Io.TIE_T] = t; daTie(); q2 = IO[Io.TIE];
+      IO[Io.FMA_A] = q; IO[Io.FMA_B] = xx; IO[Io.FMA_C] = S3; fmaIO(); q2 = IO[Io.FMA];
     }
     p = q2 * xx;
     q = S2 + p;
     t = p - (q - S2);
     if (Math.abs(t) === 8.673617379884035e-19) {
-      IO[Io.TIE_A] = q2; IO[Io.TIE_B] = xx; IO[Io.TIE_S] = q; IO[Io.TIE_T] = t; daTie(); q = IO[Io.TIE];
+      IO[Io.FMA_A] = q2; IO[Io.FMA_B] = xx; IO[Io.FMA_C] = S2; fmaIO(); q = IO[Io.FMA];
     }
     p = q * xx;
     q2 = S1 + p;
     t = p - (q2 - S1);
     if (Math.abs(t) === 1.3877787807814457e-17) {
-      IO[Io.TIE_A] = q; IO[Io.TIE_B] = xx; IO[Io.TIE_S] = q2; IO[Io.TIE_T] = t; daTie(); q2 = IO[Io.TIE];
+      IO[Io.FMA_A] = q; IO[Io.FMA_B] = xx; IO[Io.FMA_C] = S1; fmaIO(); q2 = IO[Io.FMA];
     }
 
     // fma(POLYNOMIAL(xx), x, -0.5 * dx) = m, then fma(m, xx, dx) = tt: unfused here. For dx = 0
@@ -358,7 +305,7 @@ function doSin(): void {
   let qs = SN3 + p;
   t = p - (qs - SN3);
   if (Math.abs(t) === 1.3877787807814457e-17) {
-    IO[Io.TIE_A] = SN5; IO[Io.TIE_B] = xx; IO[Io.TIE_S] = qs; IO[Io.TIE_T] = t; daTie(); qs = IO[Io.TIE];
+    IO[Io.FMA_A] = SN5; IO[Io.FMA_B] = xx; IO[Io.FMA_C] = SN3; fmaIO(); qs = IO[Io.FMA];
   }
   const pf = x * xx * qs;
   const f = pf + dx;
@@ -371,13 +318,13 @@ function doSin(): void {
   let q = CS4 + p;
   t = p - (q - CS4);
   if (Math.abs(t) === 3.469446951953614e-18) {
-    IO[Io.TIE_A] = CS6; IO[Io.TIE_B] = xx; IO[Io.TIE_S] = q; IO[Io.TIE_T] = t; daTie(); q = IO[Io.TIE];
+    IO[Io.FMA_A] = CS6; IO[Io.FMA_B] = xx; IO[Io.FMA_C] = CS4; fmaIO(); q = IO[Io.FMA];
   }
   p = q * xx;
   let q2 = 0.5 + p;
   t = p - (q2 - 0.5);
   if (Math.abs(t) === 2.7755575615628914e-17) {
-    IO[Io.TIE_A] = q; IO[Io.TIE_B] = xx; IO[Io.TIE_S] = q2; IO[Io.TIE_T] = t; daTie(); q2 = IO[Io.TIE];
+    IO[Io.FMA_A] = q; IO[Io.FMA_B] = xx; IO[Io.FMA_C] = 0.5; fmaIO(); q2 = IO[Io.FMA];
   }
   const m2 = xx * q2;
   const px = x * dx;
@@ -413,52 +360,7 @@ function taylorExact(): void {
   const x = IO[Io.E0];
   const dx = IO[Io.E1];
   const xx = IO[Io.E2];
-  const poly = IO[Io.E3];
-  let p: number, e: number, h: number, z: number, t: number, u: number, w: number, v: number, g: number;
-
-  // m = fma(poly, x, -0.5 * dx)
-  g = SPLIT * poly;
-  let ah = g - (g - poly);
-  let al = poly - ah;
-  g = SPLIT * x;
-  let bh = g - (g - x);
-  let bl = x - bh;
-  const hdx = -0.5 * dx;
-  p = poly * x;
-  e = ah * bh - p + ah * bl + al * bh + al * bl;
-  h = p + hdx;
-  z = h - p;
-  t = p - (h - z) + (hdx - z);
-  u = t + e;
-  let m = h + u;
-  w = u - (m - h);
-  if (w !== 0 && m + 2 * w - m === 2 * w) {
-    z = u - t;
-    v = t - (u - z) + (e - z);
-    if (v !== 0 && v > 0 === w > 0) m += 2 * w;
-  }
-
-  // tt = fma(m, xx, dx)
-  g = SPLIT * m;
-  ah = g - (g - m);
-  al = m - ah;
-  g = SPLIT * xx;
-  bh = g - (g - xx);
-  bl = xx - bh;
-  p = m * xx;
-  e = ah * bh - p + ah * bl + al * bh + al * bl;
-  h = p + dx;
-  z = h - p;
-  t = p - (h - z) + (dx - z);
-  u = t + e;
-  let tt = h + u;
-  w = u - (tt - h);
-  if (w !== 0 && tt + 2 * w - tt === 2 * w) {
-    z = u - t;
-    v = t - (u - z) + (e - z);
-    if (v !== 0 && v > 0 === w > 0) tt += 2 * w;
-  }
-  IO[Io.RES] = x + tt;
+  IO[Io.RES] = x + fma(fma(IO[Io.E3], x, -0.5 * dx), xx, dx);
 }
 
 /**
@@ -468,127 +370,36 @@ function taylorExact(): void {
 function sinTableExact(): void {
   const x = IO[Io.E0];
   const dx = IO[Io.E1];
-  const xx = IO[Io.E2];
-  const q = IO[Io.E3];
-  const m2 = IO[Io.E4];
   const k = IO[Io.E5];
-  let p: number, e: number, h: number, z: number, t: number, u: number, w: number, v: number, g: number;
-  let ah: number, al: number, bh: number, bl: number;
-
-  // s = x + fma(x * xx, q, dx)
-  const xxx = x * xx;
-  g = SPLIT * xxx;
-  ah = g - (g - xxx);
-  al = xxx - ah;
-  g = SPLIT * q;
-  bh = g - (g - q);
-  bl = q - bh;
-  p = xxx * q;
-  e = ah * bh - p + ah * bl + al * bh + al * bl;
-  h = p + dx;
-  z = h - p;
-  t = p - (h - z) + (dx - z);
-  u = t + e;
-  let f = h + u;
-  w = u - (f - h);
-  if (w !== 0 && f + 2 * w - f === 2 * w) {
-    z = u - t;
-    v = t - (u - z) + (e - z);
-    if (v !== 0 && v > 0 === w > 0) f += 2 * w;
-  }
-  const s = x + f;
-
-  // c = fma(x, dx, m2)
-  g = SPLIT * x;
-  ah = g - (g - x);
-  al = x - ah;
-  g = SPLIT * dx;
-  bh = g - (g - dx);
-  bl = dx - bh;
-  p = x * dx;
-  e = ah * bh - p + ah * bl + al * bh + al * bl;
-  h = p + m2;
-  z = h - p;
-  t = p - (h - z) + (m2 - z);
-  u = t + e;
-  let c = h + u;
-  w = u - (c - h);
-  if (w !== 0 && c + 2 * w - c === 2 * w) {
-    z = u - t;
-    v = t - (u - z) + (e - z);
-    if (v !== 0 && v > 0 === w > 0) c += 2 * w;
-  }
-
-  const sn = SINCOSTAB[k];
-  const ssn = SINCOSTAB[k + 1];
-  const cs = SINCOSTAB[k + 2];
-  const ccs = SINCOSTAB[k + 3];
-  g = SPLIT * s;
-  const sh = g - (g - s);
-  const sl = s - sh;
-
-  // f1 = fma(s, ccs, ssn)
-  bh = TABLE_HIGH[k + 3];
-  bl = ccs - bh;
-  p = s * ccs;
-  e = sh * bh - p + sh * bl + sl * bh + sl * bl;
-  h = p + ssn;
-  z = h - p;
-  t = p - (h - z) + (ssn - z);
-  u = t + e;
-  let f1 = h + u;
-  w = u - (f1 - h);
-  if (w !== 0 && f1 + 2 * w - f1 === 2 * w) {
-    z = u - t;
-    v = t - (u - z) + (e - z);
-    if (v !== 0 && v > 0 === w > 0) f1 += 2 * w;
-  }
-
-  // f2 = fma(-c, sn, f1)
-  g = SPLIT * c;
-  ah = g - (g - c);
-  al = c - ah;
-  bh = TABLE_HIGH[k];
-  bl = sn - bh;
-  p = -c * sn;
-  e = -ah * bh - p - ah * bl - al * bh - al * bl;
-  h = p + f1;
-  z = h - p;
-  t = p - (h - z) + (f1 - z);
-  u = t + e;
-  let f2 = h + u;
-  w = u - (f2 - h);
-  if (w !== 0 && f2 + 2 * w - f2 === 2 * w) {
-    z = u - t;
-    v = t - (u - z) + (e - z);
-    if (v !== 0 && v > 0 === w > 0) f2 += 2 * w;
-  }
-
-  // cor = fma(s, cs, f2)
-  bh = TABLE_HIGH[k + 2];
-  bl = cs - bh;
-  p = s * cs;
-  e = sh * bh - p + sh * bl + sl * bh + sl * bl;
-  h = p + f2;
-  z = h - p;
-  t = p - (h - z) + (f2 - z);
-  u = t + e;
-  let cor = h + u;
-  w = u - (cor - h);
-  if (w !== 0 && cor + 2 * w - cor === 2 * w) {
-    z = u - t;
-    v = t - (u - z) + (e - z);
-    if (v !== 0 && v > 0 === w > 0) cor += 2 * w;
-  }
-
-  IO[Io.RES] = sn + cor;
+  const s = x + fma(x * IO[Io.E2], IO[Io.E3], dx);
+  const c = fma(x, dx, IO[Io.E4]);
+  const f1 = fma(s, SINCOSTAB[k + 3], SINCOSTAB[k + 1]);
+  const f2 = fma(-c, SINCOSTAB[k], f1);
+  const cor = fma(s, SINCOSTAB[k + 2], f2);
+  IO[Io.RES] = SINCOSTAB[k] + cor;
 }
 
 /**
- * reduce_sincos for 2.426265 <= |x| < 105414336: x = n * pi/2 + (a + da); a to IO[A], da to
- * IO[DA] (|da| <= 2^-52); returns n mod 4. Reads x from IO[X].
+ * reduce_sincos's b = fma(-xn, pp4, t2) and fma(-xn, pp4, t2 - b), exactly, for |t2| < 5 |q|
+ * and for the midpoint case of the DA shortcut: xn and t2 from IO[E0], IO[E1]; b to IO[E0], the
+ * second to IO[E1].
  */
-function reduceSincos(): number {
+function reduceGeneral(): void {
+  const PP4 = -1.9034889620193266e-25;
+  const xn = IO[Io.E0];
+  const t2 = IO[Io.E1];
+  const b = fma(-xn, PP4, t2);
+  IO[Io.E0] = b;
+  IO[Io.E1] = fma(-xn, PP4, t2 - b);
+}
+
+/**
+ * __sin (cosine = 0) or __cos (cosine = 1) of IO[X] into IO[RES], with reduce_sincos (for
+ * 2.426265 <= |x| < 105414336: x = n * pi/2 + (a + da), |da| <= 2^-52) written in. One function
+ * for both, too large for V8 to inline into sin and cos: these stay branch-free and inline into
+ * their callers, so a branch taken for the first time deoptimizes this function only.
+ */
+function sinCos(cosine: number): void {
   const MP1 = 1.5707963407039642; // 26 bits
   const MP2 = -1.3909067564377153e-8; // 27 bits
   const PP3 = -4.97899623147991e-17; // 26 bits
@@ -598,92 +409,23 @@ function reduceSincos(): number {
   const HPINV = 0.6366197723675814;
   const TOINT = 6755399441055744; // 0x1.8p52
   const x = IO[Io.X];
-
-  // t = fma(x, hpinv, toint): DA (|x * hpinv| < 2^26; t rounds it to an integer, half spacing 0.5)
-  const p = x * HPINV;
-  let t = TOINT + p;
-  const te = p - (t - TOINT);
-  if (Math.abs(te) === 0.5) {
-    IO[Io.TIE_A] = x; IO[Io.TIE_B] = HPINV; IO[Io.TIE_S] = t; IO[Io.TIE_T] = te; daTie(); t = IO[Io.TIE];
-  }
-  const xn = t - TOINT;
-  const n = xn & 3; // v.i[LOW_HALF] & 3
-  // y = (x - xn * mp1) - xn * mp2, t2 = y - xn * pp3 and (y - t2) - xn * pp3: fused, but
-  // xn * mp1, xn * mp2 and xn * pp3 are exact
-  const y = x - xn * MP1 - xn * MP2;
-  const t1 = xn * PP3;
-  const t2 = y - t1;
-  let db = y - t2 - t1;
-
-  // b = t2 - xn * pp4 = fma(-xn, pp4, t2), then db += (t2 - b) - xn * pp4 = fma(-xn, pp4, t2 - b).
-  // -xn * pp4 = q + qe exactly (Dekker, with xn's split xn + 0).
-  const q = -xn * PP4;
-  const qe = -xn * PP4H - q + -xn * PP4L;
-  // DA when |t2| > 2^-50 > 5 |q|: then b = RN(t2 + q) unless t2 + q = b + tb is a midpoint, t2 - b
-  // is exact (Sterbenz) and fma(-xn, pp4, t2 - b) = RN((t2 + q - b) + qe) = RN(tb + qe).
-  let b = t2 + q;
-  const tb = q - (b - t2);
-  if ((t2 > 8.881784197001252e-16 || t2 < -8.881784197001252e-16) && (tb === 0 || b + 2 * tb - b !== 2 * tb)) {
-    db += tb + qe;
-  } else {
-    IO[Io.E0] = t2;
-    IO[Io.E1] = q;
-    IO[Io.E2] = qe;
-    reduceGeneral();
-    b = IO[Io.E0];
-    db += IO[Io.E1];
-  }
-
-  IO[Io.A] = b;
-  IO[Io.DA] = db;
-  return n;
-}
-
-/**
- * reduce_sincos's b = fma(-xn, pp4, t2) and fma(-xn, pp4, t2 - b), exactly (general), with
- * -xn * pp4 = q + qe: t2, q, qe from IO[E0 .. E2]; b to IO[E0], the second to IO[E1]. For
- * |t2| <= 2^-50 and for the midpoint case of the DA shortcut.
- */
-function reduceGeneral(): void {
-  const t2 = IO[Io.E0];
-  const q = IO[Io.E1];
-  const qe = IO[Io.E2];
-  let h = t2 + q;
-  let z = h - q;
-  let tt = q - (h - z) + (t2 - z);
-  let u = tt + qe;
-  let b = h + u;
-  let w = u - (b - h);
-  if (w !== 0 && b + 2 * w - b === 2 * w) {
-    z = u - tt;
-    const v = tt - (u - z) + (qe - z);
-    if (v !== 0 && v > 0 === w > 0) b += 2 * w;
-  }
-  const d = t2 - b;
-  h = q + d;
-  z = h - q;
-  tt = q - (h - z) + (d - z);
-  u = tt + qe;
-  let f = h + u;
-  w = u - (f - h);
-  if (w !== 0 && f + 2 * w - f === 2 * w) {
-    z = u - tt;
-    const v = tt - (u - z) + (qe - z);
-    if (v !== 0 && v > 0 === w > 0) f += 2 * w;
-  }
-  IO[Io.E0] = b;
-  IO[Io.E1] = f;
-}
-
-/** __sin of IO[X] into IO[RES]. */
-function sinCore(): void {
-  const x = IO[Io.X];
   const ax = Math.abs(x);
   let n: number;
   if (ax < 0.85546875) {
     // k < 0x3feb6000
+    if (cosine) {
+      if (ax < 7.450580596923828e-9) {
+        // k < 0x3e400000: cos(x) = 1 for |x| < 2^-27
+        IO[Io.RES] = 1;
+        return;
+      }
+      IO[Io.A] = x;
+      IO[Io.DA] = 0;
+      doCos();
+      return;
+    }
     if (ax < 1.4901161193847656e-8) {
-      // k < 0x3e500000: |x| < 2^-26
+      // k < 0x3e500000: sin(x) = x for |x| < 2^-26
       IO[Io.RES] = x;
       return;
     }
@@ -691,63 +433,73 @@ function sinCore(): void {
     IO[Io.DA] = 0;
     doSin();
     return;
-  } else if (ax < 2.4262638092041016) {
-    // k < 0x400368fd: copysign (do_cos (hp0 - |x|, hp1), x)
+  }
+  if (ax < 2.4262638092041016) {
+    // k < 0x400368fd
+    if (cosine) {
+      // do_sin (hp0 - |x| + hp1 as a + da)
+      const y = 1.5707963267948966 - ax;
+      const a = y + 6.123233995736766e-17;
+      IO[Io.A] = a;
+      IO[Io.DA] = y - a + 6.123233995736766e-17;
+      doSin();
+      return;
+    }
+    // copysign (do_cos (hp0 - |x|, hp1), x)
     IO[Io.A] = 1.5707963267948966 - ax;
     IO[Io.DA] = 6.123233995736766e-17;
     doCos();
     if (x < 0) IO[Io.RES] = -IO[Io.RES];
     return;
-  } else if (ax < 105414336) {
-    // k < 0x419921FB
-    n = reduceSincos();
+  }
+  if (ax < 105414336) {
+    // k < 0x419921FB: reduce_sincos. t = fma(x, hpinv, toint): DA (|x * hpinv| < 2^26; t rounds it to an integer, half spacing 0.5)
+    const p = x * HPINV;
+    let t = TOINT + p;
+    const te = p - (t - TOINT);
+    if (Math.abs(te) === 0.5) {
+      IO[Io.FMA_A] = x; IO[Io.FMA_B] = HPINV; IO[Io.FMA_C] = TOINT; fmaIO(); t = IO[Io.FMA];
+    }
+    const xn = t - TOINT;
+    n = xn & 3; // v.i[LOW_HALF] & 3
+    // y = (x - xn * mp1) - xn * mp2, t2 = y - xn * pp3 and (y - t2) - xn * pp3: fused, but
+    // xn * mp1, xn * mp2 and xn * pp3 are exact
+    const y = x - xn * MP1 - xn * MP2;
+    const t1 = xn * PP3;
+    const t2 = y - t1;
+    let db = y - t2 - t1;
+
+    // b = t2 - xn * pp4 = fma(-xn, pp4, t2), then db += (t2 - b) - xn * pp4 = fma(-xn, pp4, t2 - b).
+    // -xn * pp4 = q + qe exactly (Dekker, with xn's split xn + 0).
+    const q = -xn * PP4;
+    const qe = -xn * PP4H - q + -xn * PP4L;
+    // DA when |t2| >= 5 |q|: then b = RN(t2 + q) unless t2 + q = b + tb is a midpoint, t2 - b is
+    // exact (Sterbenz) and fma(-xn, pp4, t2 - b) = RN((t2 + q - b) + qe) = RN(tb + qe).
+    let b = t2 + q;
+    const tb = q - (b - t2);
+    if (Math.abs(t2) >= 5 * Math.abs(q) && (tb === 0 || b + 2 * tb - b !== 2 * tb)) {
+      db += tb + qe;
+    } else {
+      IO[Io.E0] = xn;
+      IO[Io.E1] = t2;
+      reduceGeneral();
+      b = IO[Io.E0];
+      db += IO[Io.E1];
+    }
+
+    IO[Io.A] = b;
+    IO[Io.DA] = db;
   } else if (ax < Infinity) {
-    n = branred(x, BRANRED_OUT);
-    IO[Io.A] = BRANRED_OUT[0];
-    IO[Io.DA] = BRANRED_OUT[1];
+    BRANRED_IO[0] = x;
+    n = branred(BRANRED_IO);
+    IO[Io.A] = BRANRED_IO[0];
+    IO[Io.DA] = BRANRED_IO[1];
   } else {
     IO[Io.RES] = x - x; // NaN, as x / x
     return;
   }
-  // do_sincos (a, da, n)
-  if (n & 1) doCos();
-  else doSin();
-  if (n & 2) IO[Io.RES] = -IO[Io.RES];
-}
-
-/** __cos of IO[X] into IO[RES]. */
-function cosCore(): void {
-  const x = IO[Io.X];
-  const ax = Math.abs(x);
-  let n: number;
-  if (ax < 0.85546875) {
-    if (ax < 7.450580596923828e-9) {
-      // k < 0x3e400000: |x| < 2^-27
-      IO[Io.RES] = 1;
-      return;
-    }
-    IO[Io.A] = x;
-    IO[Io.DA] = 0;
-    doCos();
-    return;
-  } else if (ax < 2.4262638092041016) {
-    const y = 1.5707963267948966 - ax; // hp0 - |x|
-    const a = y + 6.123233995736766e-17; // + hp1
-    IO[Io.A] = a;
-    IO[Io.DA] = y - a + 6.123233995736766e-17;
-    doSin();
-    return;
-  } else if (ax < 105414336) {
-    n = reduceSincos() + 1;
-  } else if (ax < Infinity) {
-    n = branred(x, BRANRED_OUT) + 1;
-    IO[Io.A] = BRANRED_OUT[0];
-    IO[Io.DA] = BRANRED_OUT[1];
-  } else {
-    IO[Io.RES] = x - x;
-    return;
-  }
-  // do_sincos (a, da, n + 1)
+  // do_sincos (a, da, n), and n + 1 for cos
+  n += cosine;
   if (n & 1) doCos();
   else doSin();
   if (n & 2) IO[Io.RES] = -IO[Io.RES];
@@ -756,13 +508,13 @@ function cosCore(): void {
 /** glibc's sin(x) (`__sin_fma`); NaN for infinite or NaN x. */
 export function sin(x: number): number {
   IO[Io.X] = x;
-  sinCore();
+  sinCos(0);
   return IO[Io.RES];
 }
 
 /** glibc's cos(x) (`__cos_fma`); NaN for infinite or NaN x. */
 export function cos(x: number): number {
   IO[Io.X] = x;
-  cosCore();
+  sinCos(1);
   return IO[Io.RES];
 }
