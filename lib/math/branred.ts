@@ -1,3 +1,4 @@
+/*! tfjs-lr-scheduler lib/math/branred: follows glibc's branred.c (IBM Accurate Mathematical Library), Copyright (C) 2001-2022 Free Software Foundation, Inc.; LGPL-2.1-or-later */
 /**
  * Range reduction of huge arguments, as glibc's `__branred` computes it (IBM Accurate Mathematical
  * Library, sysdeps/ieee754/dbl-64/branred.c and branred.h, numerically unchanged in glibc 2.29 to
@@ -48,6 +49,7 @@ const SPLIT = 134217729; // 2^27 + 1
 
 const view = new DataView(new ArrayBuffer(8));
 const r = new Float64Array(6);
+const halves = new Float64Array(6);
 
 /** The high 32 bits of x's IEEE representation (`u.i[HIGH_HALF]`). */
 function highWord(x: number): number {
@@ -77,62 +79,47 @@ export function branred(io: Float64Array): number {
   let i: number, k: number, s: number, t: number, sum: number, b: number, bb: number;
   let gor: number;
 
-  let x = io[0] * TM600;
+  const x = io[0] * TM600;
   t = x * SPLIT; // split x into two numbers
   const x1 = t - (t - x);
   const x2 = x - x1;
 
-  sum = 0;
-  k = digitIndex(x1);
-  gor = gorFor(k);
-  for (i = 0; i < 6; i++) {
-    r[i] = x1 * TOVERP[k + i] * gor;
-    gor *= TM24;
-  }
-  for (i = 0; i < 3; i++) {
-    s = r[i] + BIG - BIG;
+  // glibc writes out the same steps for x1 and then for x2 (part = 0, 1): b, bb and sum of each
+  // to halves[3 * part ...]
+  for (let part = 0; part < 2; part++) {
+    const xp = part === 0 ? x1 : x2;
+    sum = 0;
+    k = digitIndex(xp);
+    gor = gorFor(k);
+    for (i = 0; i < 6; i++) {
+      r[i] = xp * TOVERP[k + i] * gor;
+      gor *= TM24;
+    }
+    for (i = 0; i < 3; i++) {
+      s = r[i] + BIG - BIG;
+      sum += s;
+      r[i] -= s;
+    }
+    t = 0;
+    for (i = 0; i < 6; i++) t += r[5 - i];
+    bb = r[0] - t + r[1] + r[2] + r[3] + r[4] + r[5];
+    s = t + BIG - BIG;
     sum += s;
-    r[i] -= s;
+    t -= s;
+    b = t + bb;
+    bb = t - b + bb;
+    s = sum + BIG1 - BIG1;
+    sum -= s;
+    halves[3 * part] = b;
+    halves[3 * part + 1] = bb;
+    halves[3 * part + 2] = sum;
   }
-  t = 0;
-  for (i = 0; i < 6; i++) t += r[5 - i];
-  bb = r[0] - t + r[1] + r[2] + r[3] + r[4] + r[5];
-  s = t + BIG - BIG;
-  sum += s;
-  t -= s;
-  b = t + bb;
-  bb = t - b + bb;
-  s = sum + BIG1 - BIG1;
-  sum -= s;
-  const b1 = b;
-  const bb1 = bb;
-  const sum1 = sum;
-
-  sum = 0;
-  k = digitIndex(x2);
-  gor = gorFor(k);
-  for (i = 0; i < 6; i++) {
-    r[i] = x2 * TOVERP[k + i] * gor;
-    gor *= TM24;
-  }
-  for (i = 0; i < 3; i++) {
-    s = r[i] + BIG - BIG;
-    sum += s;
-    r[i] -= s;
-  }
-  t = 0;
-  for (i = 0; i < 6; i++) t += r[5 - i];
-  bb = r[0] - t + r[1] + r[2] + r[3] + r[4] + r[5];
-  s = t + BIG - BIG;
-  sum += s;
-  t -= s;
-  b = t + bb;
-  bb = t - b + bb;
-  s = sum + BIG1 - BIG1;
-  sum -= s;
-  const b2 = b;
-  const bb2 = bb;
-  const sum2 = sum;
+  const b1 = halves[0];
+  const bb1 = halves[1];
+  const sum1 = halves[2];
+  const b2 = halves[3];
+  const bb2 = halves[4];
+  const sum2 = halves[5];
 
   sum = sum1 + sum2;
   b = b1 + b2;

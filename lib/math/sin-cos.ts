@@ -1,3 +1,4 @@
+/*! tfjs-lr-scheduler lib/math/sin-cos: follows glibc's s_sin.c (IBM Accurate Mathematical Library), Copyright (C) 2001-2022 Free Software Foundation, Inc.; LGPL-2.1-or-later */
 /**
  * sin and cos exactly as glibc's libm computes them on x86-64 with FMA and AVX2 (`__sin_fma`,
  * `__cos_fma`, glibc 2.29 to 2.42), which is what CPython's math.sin and math.cos return on

@@ -1,3 +1,4 @@
+/*! tfjs-lr-scheduler lib/math/sincostab: glibc's sincostab.c (IBM Accurate Mathematical Library), Copyright (C) 2001-2022 Free Software Foundation, Inc.; LGPL-2.1-or-later */
 /**
  * `__sincostab` of glibc's IBM Accurate Mathematical Library (sysdeps/ieee754/dbl-64/sincostab.c,
  * identical in glibc 2.29 to 2.42): for i = 0 .. 109, entries 4i .. 4i+3 are sin(i/128) and cos(i/128)
