@@ -8,7 +8,8 @@
  * special cases and exceptions follow CPython's floatobject.c and mathmodule.c.
  */
 import { PythonArithmeticError } from '../errors';
-import { crCosSin, crExp, crLog, crPow } from './core';
+import { crExp, crLog, crPow } from './core';
+import { cos as glibcCos, sin as glibcSin } from './sin-cos';
 
 export const PI = Math.PI;
 
@@ -62,7 +63,7 @@ export function cos(x: number): number {
     if (x !== x) return x;
     throw new PythonArithmeticError(DOMAIN, 'ValueError');
   }
-  return crCosSin(x, false);
+  return glibcCos(x);
 }
 
 /** Python `math.sin`. */
@@ -71,7 +72,7 @@ export function sin(x: number): number {
     if (x !== x) return x;
     throw new PythonArithmeticError(DOMAIN, 'ValueError');
   }
-  return crCosSin(x, true);
+  return glibcSin(x);
 }
 
 /** Python `math.exp`. */
