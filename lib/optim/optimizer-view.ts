@@ -6,6 +6,7 @@ import { InvalidArgumentError, InvalidStateError } from '../errors';
 import type { ParamGroup, ParamGroupsLike } from './param-group';
 import { isTfjsOptimizer, tfjsParamGroup, type TfjsOptimizerLike } from './tfjs-groups';
 import { decodeFloat, encodeFloat, type JsonValue } from '../state/encoding';
+import { BETA, FINITE, NOT_NAN, type NumberRule } from '../state/rules';
 import { findNonJsonData } from '../state/state-reader';
 
 /** What a scheduler accepts: a tfjs optimizer, an array of them (one group each), or param groups. */
@@ -16,7 +17,21 @@ export interface OptimizerState {
   param_groups: Array<Record<string, JsonValue>>;
 }
 
-const NUMERIC_KEYS = ['lr', 'initial_lr', 'momentum', 'max_lr', 'min_lr', 'max_momentum', 'base_momentum'];
+/**
+ * The group keys a schedule reads or an optimizer applies, and the rule each loaded value must
+ * satisfy. `lr` and `momentum` may be infinite (a schedule can overflow there, as PyTorch's can) but
+ * not NaN; the bounds a schedule starts from or cycles between must be finite, as the schedulers'
+ * constructors require.
+ */
+const NUMERIC_KEYS: Readonly<Record<string, NumberRule>> = {
+  lr: NOT_NAN,
+  momentum: NOT_NAN,
+  initial_lr: FINITE,
+  max_lr: FINITE,
+  min_lr: FINITE,
+  max_momentum: FINITE,
+  base_momentum: FINITE,
+};
 
 export class OptimizerView {
   /** The param groups, one record each, shared by every scheduler on the same optimizer(s). */
@@ -161,10 +176,11 @@ function validateOptimizerState(state: unknown, groups: readonly ParamGroup[]): 
       if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
         throw new InvalidStateError(`${where}: param_groups[${i}] has the forbidden key "${key}"`);
       }
-      if (NUMERIC_KEYS.includes(key)) {
+      if (Object.prototype.hasOwnProperty.call(NUMERIC_KEYS, key)) {
+        const rule = NUMERIC_KEYS[key];
         const value = decodeFloat(raw);
-        if (value === undefined) {
-          throw new InvalidStateError(`${where}: param_groups[${i}].${key} must be a number, got ${describe(raw)}`);
+        if (value === undefined || !rule.test(value)) {
+          throw new InvalidStateError(`${where}: param_groups[${i}].${key} must be ${rule.expected}, got ${describe(raw)}`);
         }
         if (key === 'momentum' && isTfjsGroup(groups[i]) && !('momentum' in groups[i])) {
           if (value === 0) continue;
@@ -175,8 +191,10 @@ function validateOptimizerState(state: unknown, groups: readonly ParamGroup[]): 
         entries.push([key, value]);
       } else if (key === 'betas') {
         const pair = Array.isArray(raw) ? raw.map(decodeFloat) : [];
-        if (pair.length !== 2 || pair.some((v) => v === undefined)) {
-          throw new InvalidStateError(`${where}: param_groups[${i}].betas must be a pair of numbers, got ${describe(raw)}`);
+        if (pair.length !== 2 || pair.some((v) => v === undefined || !BETA.test(v))) {
+          throw new InvalidStateError(
+            `${where}: param_groups[${i}].betas must be a pair of numbers, each ${BETA.expected} (as torch.optim.Adam requires), got ${Array.isArray(raw) && raw.length <= 4 ? JSON.stringify(raw) : describe(raw)}`,
+          );
         }
         if (isTfjsGroup(groups[i]) && !('betas' in groups[i])) {
           throw new InvalidStateError(`${where}: param_groups[${i}] has "betas", but that optimizer has none`);
