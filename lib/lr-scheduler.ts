@@ -6,7 +6,7 @@
 import { InvalidArgumentError, NotComputedError } from './errors';
 import { asOptimizer, type OptimizerLike, type OptimizerView } from './optim/optimizer-view';
 import { encodeFloat } from './state/encoding';
-import { INTEGER, LEARNING_RATE, type NumberRule } from './state/rules';
+import { INTEGER, LEARNING_RATE, WRITTEN_LR, type NumberRule } from './state/rules';
 import { StateReader, describeValue, encodeFloatList, type SchedulerState, type StateLocation } from './state/state-reader';
 import {
   EPOCH_DEPRECATION_WARNING,
@@ -281,7 +281,7 @@ export abstract class LRScheduler {
     const baseLrs = reader.numberList('base_lrs', groupCount, LEARNING_RATE);
     const lastEpoch = reader.number('last_epoch', this.lastEpochRule());
     const stepCount = reader.optional('_step_count', INTEGER.expected, (raw) => (typeof raw === 'number' && INTEGER.test(raw) ? raw : undefined), this.stepCount);
-    const lastLrs = reader.has('_last_lr') ? reader.numberList('_last_lr', groupCount) : this.lastLrs;
+    const lastLrs = reader.has('_last_lr') ? reader.numberList('_last_lr', groupCount, WRITTEN_LR) : this.lastLrs;
     return () => {
       this.baseLrs = baseLrs;
       this.lastEpoch = lastEpoch;

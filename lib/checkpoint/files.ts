@@ -97,8 +97,9 @@ const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
 
 /**
  * Opens `path` for reading if it is a regular file of at most `maxBytes` bytes (and, when given,
- * exactly `expectedBytes`), checked with `lstat` before opening (nothing else is ever opened) and
- * with `fstat` after (the same file). Fails with a `CheckpointError` naming `what` and the path.
+ * exactly `expectedBytes`), checked with `lstat` before opening (so no device or FIFO is opened
+ * through a path that names one) and with `fstat` after (what was opened). Fails with a
+ * `CheckpointError` naming `what` and the path.
  */
 export function openRegularFile(operation: Operation, path: string, what: string, limits: { maxBytes: number; expectedBytes?: number }): OpenFile {
   const before = fsCall(operation, `read ${what}`, path, () => lstatSync(path));
@@ -106,10 +107,9 @@ export function openRegularFile(operation: Operation, path: string, what: string
   checkSize(operation, path, what, before.size, limits);
   const fd = fsCall(operation, `open ${what}`, path, () => openSync(path, READ_FLAGS));
   try {
+    // Replaced between lstat and open (CURRENT is, by every save): what counts is what was opened.
     const after = fstatSync(fd);
-    if (!after.isFile() || after.ino !== before.ino || after.dev !== before.dev) {
-      throw checkpointError(operation, `${what} ${path} was replaced while it was being opened`, { path });
-    }
+    if (!after.isFile()) throw checkpointError(operation, `${what} ${path} is ${kindOf(after)}, not a regular file`, { path });
     checkSize(operation, path, what, after.size, limits);
     return { path, fd, size: after.size };
   } catch (error) {

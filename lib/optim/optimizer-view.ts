@@ -6,7 +6,7 @@ import { InvalidArgumentError, InvalidStateError } from '../errors';
 import type { ParamGroup, ParamGroupsLike } from './param-group';
 import { isTfjsOptimizer, tfjsParamGroup, type TfjsOptimizerLike } from './tfjs-groups';
 import { decodeFloat, encodeFloat, type JsonValue } from '../state/encoding';
-import { BETA, FINITE, NOT_NAN, type NumberRule } from '../state/rules';
+import { BETA, FINITE, NOT_NAN, WRITTEN_LR, type NumberRule } from '../state/rules';
 import { findNonJsonData } from '../state/state-reader';
 
 /** What a scheduler accepts: a tfjs optimizer, an array of them (one group each), or param groups. */
@@ -24,7 +24,7 @@ export interface OptimizerState {
  * constructors require.
  */
 const NUMERIC_KEYS: Readonly<Record<string, NumberRule>> = {
-  lr: NOT_NAN,
+  lr: WRITTEN_LR,
   momentum: NOT_NAN,
   initial_lr: FINITE,
   max_lr: FINITE,

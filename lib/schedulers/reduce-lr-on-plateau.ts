@@ -3,7 +3,7 @@ import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
 import { decodeFloat, encodeFloat } from '../state/encoding';
-import { numberRule } from '../state/rules';
+import { WRITTEN_LR, numberRule } from '../state/rules';
 import { describeValue, encodeFloatList, type SchedulerState, type StateReader } from '../state/state-reader';
 import { EPOCH_DEPRECATION_WARNING, warn } from '../warnings';
 
@@ -263,7 +263,7 @@ export class ReduceLROnPlateau extends LRScheduler {
     const cooldown = reader.number('cooldown');
     const eps = reader.number('eps');
     const lastEpoch = reader.number('last_epoch');
-    const lastLrs = reader.has('_last_lr') ? reader.numberList('_last_lr', groupCount) : this.lastLrs;
+    const lastLrs = reader.has('_last_lr') ? reader.numberList('_last_lr', groupCount, WRITTEN_LR) : this.lastLrs;
     reader.number('mode_worse'); // validated; re-derived from `mode` below, as PyTorch does
     const mode = reader.string('mode', ['min', 'max'] as const);
     const threshold = reader.number('threshold');

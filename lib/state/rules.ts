@@ -48,6 +48,12 @@ export const POSITIVE_INTEGER = numberRule('a positive integer', (n) => Number.i
 /** A learning rate a schedule starts from or cycles to (`initial_lr`, `base_lrs`, `max_lrs`). */
 export const LEARNING_RATE = FINITE;
 
+/**
+ * A learning rate a schedule wrote (`_last_lr`, a group's `lr`): it may have overflowed to an
+ * infinity (PyTorch's does too), but a NaN one can only give NaN learning rates on.
+ */
+export const WRITTEN_LR = NOT_NAN;
+
 /** A momentum a schedule writes (SGD's `momentum`). */
 export const MOMENTUM = FINITE;
 

@@ -3,7 +3,7 @@ import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
 import { encodeFloat } from '../state/encoding';
 import { FINITE, NON_ZERO, numberRule, type NumberRule } from '../state/rules';
-import type { SchedulerState, StateReader } from '../state/state-reader';
+import { decodeNumberList, type SchedulerState, type StateReader } from '../state/state-reader';
 
 /** The target lr is `base_lr * multiplier`: at least 1, as the original asserts, and finite. */
 const MULTIPLIER = numberRule('a finite number >= 1', (n) => n >= 1 && Number.isFinite(n));
@@ -174,6 +174,12 @@ export class GradualWarmupScheduler extends LRScheduler {
         throw reader.error('after_scheduler', `the state dict of a ${this.afterScheduler.getClassName()}`, savedAfter);
       }
       applyAfter = this.afterScheduler.prepareLoad(savedAfter, reader.child('after_scheduler'));
+      // Until the hand-off nothing steps the after-scheduler: its last lrs are those of its construction
+      // (finite), and the hand-off writes them into the groups.
+      const afterLastLrs = decodeNumberList((savedAfter as Record<string, unknown>)._last_lr);
+      if (!finished && afterLastLrs !== undefined && !afterLastLrs.every(Number.isFinite)) {
+        throw reader.error('after_scheduler', 'the state of an after-scheduler with finite last lrs while the warmup has not finished', savedAfter);
+      }
     }
     return () => {
       applyBase();
