@@ -22,6 +22,14 @@ import {
  * run subclass code before the subclass fields exist). It implements `getLr()` (the chainable form)
  * and, where PyTorch has `_get_closed_form_lr`, `closedFormLr()`.
  *
+ * Options are checked with value rules (`state/rules.ts`) that `loadStateDict()` applies to the
+ * state keys storing them, so a loaded state satisfies everything the constructor requires.
+ *
+ * Differs from PyTorch: a NaN or infinite base learning rate (a group's `initial_lr`, or its `lr`
+ * when it has none), which can only give non-finite learning rates, throws at construction and is
+ * rejected in a loaded `base_lrs`; a loaded `last_epoch` must be an integer and `_last_lr` may not be
+ * NaN.
+ *
  * @example
  * class HalveEveryEpoch extends LRScheduler {
  *   static override readonly className = 'HalveEveryEpoch';

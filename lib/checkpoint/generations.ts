@@ -362,8 +362,10 @@ export async function writeGeneration(
       throw error;
     }
     syncDirectory(dir);
-    // Keep the new generation and the one readers may still be reading; the rest is ours to remove.
-    if (!pointerDamaged) for (const old of generations) if (old !== current?.number) removeQuietly(join(dir, generationName(old)));
+    // Keep the new generation and the one readers may still be reading (without CURRENT: the newest
+    // one found, which nothing names but which may be all that is left of a run); the rest is ours.
+    const keep = current?.number ?? Math.max(0, ...generations);
+    if (!pointerDamaged) for (const old of generations) if (old !== keep) removeQuietly(join(dir, generationName(old)));
     for (const entry of temporaries) if (abandoned(entry.pid)) removeQuietly(join(dir, entry.name));
     return generation;
   } finally {

@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import * as tfc from '@tensorflow/tfjs-core';
 import { InvalidStateError, LRSchedulerError } from '../errors';
-import { LRScheduler } from '../lr-scheduler';
+import type { LRScheduler } from '../lr-scheduler';
 import {
   checkSavedSlots,
   prepareSlotRestore,
@@ -89,8 +89,11 @@ const MODEL_WEIGHTS_FILE = 'model.weights.bin';
 function checkArguments(operation: Operation, dir: unknown, parts: unknown, needScheduler: boolean): void {
   if (typeof dir !== 'string' || dir === '') throw checkpointError(operation, `the directory must be a non-empty string, got ${typeof dir}`);
   if (!needScheduler) return;
-  const scheduler = (parts as Partial<CheckpointParts> | null)?.scheduler;
-  if (!(scheduler instanceof LRScheduler)) throw checkpointError(operation, 'parts.scheduler must be a scheduler of this package');
+  // Structural, not instanceof: two copies of the package (CommonJS and ESM) have two LRScheduler classes.
+  const scheduler = (parts as Partial<CheckpointParts> | null)?.scheduler as Partial<LRScheduler> | undefined;
+  if (typeof scheduler?.stateDict !== 'function' || typeof scheduler.prepareLoad !== 'function' || typeof scheduler.optimizer?.prepareLoad !== 'function') {
+    throw checkpointError(operation, 'parts.scheduler must be a scheduler of this package');
+  }
 }
 
 function tfjsOptimizers(parts: CheckpointParts): tfc.Optimizer[] {
@@ -130,6 +133,7 @@ async function capture(operation: Operation, parts: SaveCheckpointParts): Promis
       const { className, iterations, slots } = readOptimizerSlots(optimizer);
       // encodeWeights asks every tensor for its data now (synchronously), before any later update.
       const data = tfc.io.encodeWeights(slots.map(({ spec, tensor }) => ({ name: spec.name, tensor: tensor as unknown as tfc.Tensor })));
+      data.catch(() => undefined); // awaited below, after the model; a failure is reported there
       return { entry: { className, iterations, tensors: slots.map(({ spec }) => spec) }, data };
     });
   } catch (error) {

@@ -135,6 +135,21 @@ describe('checkpoint generations', function () {
     expect(existsSync(`${dir}.partial-notes`) && existsSync(`${dir}.partial-${process.pid}-deadbeef`)).to.equal(true);
   });
 
+  it('saves over a damaged or missing CURRENT without deleting the generations it cannot tell apart', async () => {
+    const dir = join(root, 'pointerless');
+    await saveCheckpoint(dir, { model: rig.model, scheduler: rig.scheduler, extra: 1 });
+    await saveCheckpoint(dir, { model: rig.model, scheduler: rig.scheduler, extra: 2 });
+    writeFileSync(join(dir, 'CURRENT'), 'garbage');
+    expect((await rejection(loadCheckpoint(dir, { model: target.model, scheduler: target.scheduler }))).message).to.match(/CURRENT is damaged/);
+    await saveCheckpoint(dir, { model: rig.model, scheduler: rig.scheduler, extra: 3 });
+    expect(readdirSync(dir).sort()).to.deep.equal(['CURRENT', 'g000000000001', 'g000000000002', 'g000000000003']);
+    rmSync(join(dir, 'CURRENT'));
+    await saveCheckpoint(dir, { model: rig.model, scheduler: rig.scheduler, extra: 4 });
+    // Without CURRENT the newest generation found is kept beside the new one.
+    expect(readdirSync(dir).sort()).to.deep.equal(['CURRENT', 'g000000000003', 'g000000000004']);
+    expect((await loadCheckpoint(dir, { model: target.model, scheduler: target.scheduler })).extra).to.equal(4);
+  });
+
   it('refuses to save into a directory that holds something else, writing nothing there', async () => {
     const dir = join(root, 'busy');
     mkdirSync(dir);
