@@ -44,7 +44,7 @@ describe('checkpoint generations', function () {
     const dir = join(root, 'polled');
     // Each save's extra is its scheduler's lastEpoch (the writer trains one epoch per save).
     await saveCheckpoint(dir, { model: rig.model, scheduler: rig.scheduler, extra: { save: rig.scheduler.lastEpoch } });
-    const saves = 40;
+    const saves = 20;
     const writer = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'fixtures', 'save-loop.ts'), dir, String(saves)], {
       cwd: join(__dirname, '..', '..'),
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -71,9 +71,9 @@ describe('checkpoint generations', function () {
     expect(writer.exitCode).to.equal(0);
     expect(failures.slice(0, 3)).to.deep.equal([]);
     expect(reads).to.be.above(saves);
-    expect(seen.size, 'the reader saw the generations change').to.be.above(5);
+    expect(seen.size, 'the reader saw the generations change').to.be.above(3);
     // What is left: CURRENT, the last generation and the one before it.
-    expect(readdirSync(dir).sort()).to.deep.equal(['CURRENT', 'g000000000040', 'g000000000041']);
+    expect(readdirSync(dir).sort()).to.deep.equal(['CURRENT', 'g000000000020', 'g000000000021']);
   });
 
   it('queues saves into one directory made at once in one process, in call order (issue 13 #6)', async () => {
