@@ -1,7 +1,7 @@
 import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import type { StateReader, SchedulerState } from '../state/state-reader';
-import { checkLrLambdaOptions, readLrLambdas, writeLrLambdas, type LrLambda } from './lr-lambdas';
+import { checkLrLambdaOptions, checkedFactor, readLrLambdas, writeLrLambdas, type LrLambda } from './lr-lambdas';
 
 export interface MultiplicativeLROptions {
   /**
@@ -24,7 +24,9 @@ export interface MultiplicativeLROptions {
  *
  * Differs from PyTorch: the state dict stores `null` for every lambda (TypeScript functions carry
  * no attributes to save); loading accepts `null` or an object per lambda and keeps the live
- * lambdas.
+ * lambdas. A lambda that returns something other than a number throws a TypeError-typed error
+ * naming the class, the group and the value (PyTorch raises a TypeError too; the step's
+ * `lastEpoch` has advanced, as in PyTorch, and no learning rate is written).
  */
 export class MultiplicativeLR extends LRScheduler {
   static override readonly className = 'MultiplicativeLR';
@@ -45,7 +47,7 @@ export class MultiplicativeLR extends LRScheduler {
     // Only the constructor's initial step keeps the lrs; any later step multiplies, also at
     // lastEpoch 0 (after step(-1)) and with step(epoch) (there is no closed form).
     for (let i = 0; i < groups.length; i++) {
-      lrs[i] = this.isInitial ? groups[i].lr : groups[i].lr * this.lrLambdas[i](this.lastEpoch);
+      lrs[i] = this.isInitial ? groups[i].lr : groups[i].lr * checkedFactor('MultiplicativeLR', i, this.lastEpoch, this.lrLambdas[i](this.lastEpoch));
     }
     return lrs;
   }
