@@ -32,6 +32,9 @@ function powersOfTwo(): Float64Array {
   return table;
 }
 
+/** 2^-53, the unit roundoff: |RN(v) - v| <= U |v| for v in the normal range. */
+export const U = 1.1102230246251565e-16;
+
 /** 2^27 + 1: `t = SPLIT * a; hi = t - (t - a)` keeps the top 26 bits of a's significand. */
 export const SPLIT = 134217729;
 
