@@ -1,10 +1,10 @@
 /**
  * A fused multiply-add, a * b + c rounded once (to nearest, ties to even), from double
- * arithmetic. glibc's FMA builds round many of their steps this way (x86-64 `vfmadd*`); JavaScript
- * rounds the product and the sum separately, so the ports in this folder emulate each fused step.
- * This function is the reference; the hot paths of ./exp, ./log and ./pow carry the same steps
- * inline (a call V8 does not inline would allocate a heap number for its result), often with a
- * factor split ahead of time or a two-sum shortened where the operands' sizes are known.
+ * arithmetic. glibc's FMA builds round many of their steps this way (x86-64 `vfmadd*`);
+ * JavaScript rounds the product and the sum separately, so the exact paths of ./exp, ./log and
+ * ./pow (expExact, logExact, powExact) call this function for each fused step. Their fast paths
+ * evaluate the steps unfused with an error bound instead, and fall back to the exact paths when
+ * the bound leaves the result undecided.
  *
  * The method, for finite operands whose product and sum neither overflow nor come within 2^-969
  * of underflow (where the product's error term would be subnormal):
