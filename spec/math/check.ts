@@ -3,14 +3,14 @@
  * pow, cos and sin with CPython's (python3's math module and `**`, i.e. this machine's libm) on
  * n fresh random inputs per function, half in the ranges schedules use, half over the whole
  * domain, and prints the mismatches per function. It also counts the inputs where libm is not
- * correctly rounded (per the correctly rounded oracle lib/math/core.ts) and how many of those
- * pymath reproduces. Needs python3 on the reference platform (x86-64 Linux, glibc >= 2.29, FMA).
+ * correctly rounded (per the correctly rounded oracle spec/math/oracle/core.ts) and how many of
+ * those pymath reproduces. Needs python3 on the reference platform (x86-64 Linux, glibc >= 2.29, FMA).
  * Exits with status 1 when any result differs.
  */
 import { execFileSync } from 'child_process';
 import { PythonArithmeticError } from '../../lib/errors';
 import * as pymath from '../../lib/math';
-import { crCosSin, crExp, crLog, crPow } from '../../lib/math/core';
+import { crCosSin, crExp, crLog, crPow } from './oracle/core';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
