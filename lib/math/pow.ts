@@ -174,6 +174,13 @@ function powFastIn(): boolean {
   const ar2 = -0.5 * r2; // = r * (-0.5 r), both exact scalings of one rounding
   const ar3 = r * ar2;
   const hi = t2 + ar2;
+  // beyond |y hi| = 1100, |ehi| >= 1024 whatever lo is (|lo| < 2^-12 |hi|): exp_inline then
+  // overflows or underflows
+  const yhi = y * hi;
+  if (!(Math.abs(yhi) < 1100)) {
+    OUT[0] = yhi > 0 ? Infinity : 0;
+    return true;
+  }
   // lo3 = fma(ar, r, -ar2) = -0.5 (r r - r2): the exact error of r2 (Dekker's square), halved
   const rh = SPLIT * r - (SPLIT * r - r);
   const rl = r - rh;
