@@ -159,8 +159,10 @@ export function expFastIn(): boolean {
   const x = EXP_IN[0];
   const ax = Math.abs(x);
   if (!(ax >= TINY && ax < 512)) {
-    if (ax >= TINY && ax < 1024) return false; // glibc's specialcase
-    OUT[0] = expOutside(x, ax);
+    // glibc's specialcase decides 512 <= |x| < 1024, except where the result is certain:
+    // Infinity above 711, 0 below -747 (e^-747 < 2^-1077, a quarter of the smallest subnormal)
+    if (ax >= TINY && ax < 1024 && x < 711 && x > -747) return false;
+    OUT[0] = x >= 711 ? Infinity : x <= -747 ? 0 : expOutside(x, ax);
     return true;
   }
   const z = INV_LN2N * x;

@@ -174,10 +174,10 @@ function powFastIn(): boolean {
   const ar2 = -0.5 * r2; // = r * (-0.5 r), both exact scalings of one rounding
   const ar3 = r * ar2;
   const hi = t2 + ar2;
-  // beyond |y hi| = 1100, |ehi| >= 1024 whatever lo is (|lo| < 2^-12 |hi|): exp_inline then
-  // overflows or underflows
+  // ehi = y (hi + lo) within 2^-12 of y hi: above 711 exp_inline overflows, below -747 it
+  // underflows to 0 (e^-747 < 2^-1077, a quarter of the smallest subnormal)
   const yhi = y * hi;
-  if (!(Math.abs(yhi) < 1100)) {
+  if (!(yhi < 711 && yhi > -747)) {
     OUT[0] = yhi > 0 ? Infinity : 0;
     return true;
   }
