@@ -1,3 +1,4 @@
+/*! tfjs-lr-scheduler lib/math/exp: follows ARM optimized-routines' exp (math/exp.c, glibc's e_exp.c), Copyright (c) 2018 Arm Limited; MIT */
 /**
  * e^x exactly as glibc 2.29 and later computes it on x86-64 with FMA (`__ieee754_exp_fma`, which
  * CPython's `math.exp` calls): a port, operation for operation, of ARM optimized-routines' exp

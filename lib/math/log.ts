@@ -1,3 +1,4 @@
+/*! tfjs-lr-scheduler lib/math/log: follows ARM optimized-routines' log (math/log.c, glibc's e_log.c), Copyright (c) 2018 Arm Limited; MIT */
 /**
  * The natural logarithm exactly as glibc 2.29 and later computes it on x86-64 with FMA
  * (`__ieee754_log_fma`, which CPython's `math.log` calls): a port, operation for operation, of

@@ -1,3 +1,4 @@
+/*! tfjs-lr-scheduler lib/math/pow: follows ARM optimized-routines' pow (math/pow.c, glibc's e_pow.c), Copyright (c) 2018 Arm Limited; MIT */
 /**
  * x ** y exactly as glibc 2.29 and later computes it on x86-64 with FMA (`__ieee754_pow_fma`,
  * which CPython's `**` on floats calls): a port, operation for operation, of ARM
