@@ -147,15 +147,19 @@ export function powFast(x: number, y: number): boolean {
 /** The arguments of powFastIn, x and y (doubles passed to a call V8 does not inline are boxed). */
 const POW_IN = /* @__PURE__ */ new Float64Array(2);
 
-/** powFast(POW_IN[0], POW_IN[1]). */
-function powFastIn(): boolean {
+/**
+ * log_inline(x) of the last x whose logarithm powFast worked out, for the next calls with the
+ * same base (gamma ** epoch, 0.95 ** e): x, log_inline's hi, its results logHi and logLo, a bound
+ * on logLo's distance from glibc's, and the Veltkamp halves of logHi. x is NaN until the first.
+ */
+const LOG_OF = /* @__PURE__ */ new Float64Array([NaN, 0, 0, 0, 0, 0, 0]);
+
+/**
+ * log_inline(POW_IN[0]) with its fused steps in plain arithmetic: into LOG_OF when glibc's
+ * logHi = RN(hi + lo) is certain, else returns false.
+ */
+function logInlineFast(): boolean {
   const x = POW_IN[0];
-  const y = POW_IN[1];
-  const ay = Math.abs(y);
-  if (!(ay >= 2.710505431213761e-20 && ay < 9223372036854775808)) {
-    OUT[0] = powOutside(x, y);
-    return true;
-  }
   // reduce(x), inline
   const shift = x < MIN_NORMAL ? 52 : 0;
   const xn = shift === 0 ? x : x * 4503599627370496;
@@ -175,13 +179,6 @@ function powFastIn(): boolean {
   const ar2 = -0.5 * r2; // = r * (-0.5 r), both exact scalings of one rounding
   const ar3 = r * ar2;
   const hi = t2 + ar2;
-  // ehi = y (hi + lo) within 2^-12 of y hi: above 711 exp_inline overflows, below -747 it
-  // underflows to 0 (e^-747 < 2^-1077, a quarter of the smallest subnormal)
-  const yhi = y * hi;
-  if (!(yhi < 711 && yhi > -747)) {
-    OUT[0] = yhi > 0 ? Infinity : 0;
-    return true;
-  }
   // lo3 = fma(ar, r, -ar2) = -0.5 (r r - r2): the exact error of r2 (Dekker's square), halved
   const rh = SPLIT * r - (SPLIT * r - r);
   const rl = r - rh;
@@ -204,22 +201,48 @@ function powFastIn(): boolean {
   const logHi = hi + (lo - bb);
   if (logHi !== hi + (lo + bb)) return false;
   const logLo = hi - logHi + lo;
+  const lh = SPLIT * logHi - (SPLIT * logHi - logHi);
+  LOG_OF[0] = x;
+  LOG_OF[1] = hi;
+  LOG_OF[2] = logHi;
+  LOG_OF[3] = logLo;
+  LOG_OF[4] = blo + 2 * U * Math.abs(logLo); // logLo's distance from glibc's
+  LOG_OF[5] = lh;
+  LOG_OF[6] = logHi - lh;
+  return true;
+}
+
+/** powFast(POW_IN[0], POW_IN[1]). */
+function powFastIn(): boolean {
+  const y = POW_IN[1];
+  const ay = Math.abs(y);
+  if (!(ay >= 2.710505431213761e-20 && ay < 9223372036854775808)) {
+    OUT[0] = powOutside(POW_IN[0], y);
+    return true;
+  }
+  if (POW_IN[0] !== LOG_OF[0] && !logInlineFast()) return false;
+  // ehi = y (hi + lo) within 2^-12 of y hi: above 711 exp_inline overflows, below -747 it
+  // underflows to 0 (e^-747 < 2^-1077, a quarter of the smallest subnormal)
+  const yhi = y * LOG_OF[1];
+  if (!(yhi < 711 && yhi > -747)) {
+    OUT[0] = yhi > 0 ? Infinity : 0;
+    return true;
+  }
+  const logHi = LOG_OF[2];
+  const logLo = LOG_OF[3];
   const ehi = y * logHi;
   // ehi's exact error fma(y, logHi, -ehi) (Dekker's product)
-  let t = SPLIT * y;
-  const yh = t - (t - y);
+  const yh = SPLIT * y - (SPLIT * y - y);
   const yl = y - yh;
-  t = SPLIT * logHi;
-  const lh = t - (t - logHi);
-  const ll = logHi - lh;
+  const lh = LOG_OF[5];
+  const ll = LOG_OF[6];
   const err = yh * lh - ehi + yh * ll + yl * lh + yl * ll;
   const py = y * logLo;
   const elo = py + err;
-  // elo = fma(y, logLo, err) evaluated unfused, logLo within blo + 2u |logLo|
-  const belo = Math.abs(y) * (blo + 2 * U * Math.abs(logLo)) + U * (Math.abs(py) + 2 * Math.abs(elo));
+  // elo = fma(y, logLo, err) evaluated unfused, from logLo within LOG_OF[4] of glibc's
   EXP_IN[0] = ehi;
   EXP_IN[1] = elo;
-  EXP_IN[2] = 1.01 * belo;
+  EXP_IN[2] = 1.01 * (ay * LOG_OF[4] + U * (Math.abs(py) + 2 * Math.abs(elo)));
   return expFastIn();
 }
 
