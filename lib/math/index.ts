@@ -8,10 +8,10 @@
  * Python-level special cases and exceptions follow CPython's floatobject.c and mathmodule.c.
  */
 import { PythonArithmeticError } from '../errors';
-import { crCosSin } from './core';
 import { glibcExp } from './exp';
 import { glibcLog } from './log';
 import { glibcPow } from './pow';
+import { cos as glibcCos, sin as glibcSin } from './sin-cos';
 
 export const PI = Math.PI;
 
@@ -65,7 +65,7 @@ export function cos(x: number): number {
     if (x !== x) return x;
     throw new PythonArithmeticError(DOMAIN, 'ValueError');
   }
-  return crCosSin(x, false);
+  return glibcCos(x);
 }
 
 /** Python `math.sin`. */
@@ -74,7 +74,7 @@ export function sin(x: number): number {
     if (x !== x) return x;
     throw new PythonArithmeticError(DOMAIN, 'ValueError');
   }
-  return crCosSin(x, true);
+  return glibcSin(x);
 }
 
 /** Python `math.exp`. */
