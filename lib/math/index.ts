@@ -3,9 +3,10 @@
  * computes it on x86-64 Linux with glibc 2.29 or later on a CPU with FMA and AVX2. Exported
  * publicly as `pymath`.
  *
- * exp, log and pow are ports of the functions CPython calls there (glibc's FMA builds of ARM
- * optimized-routines' exp, log and pow: ./exp, ./log, ./pow), misroundings included. The
- * Python-level special cases and exceptions follow CPython's floatobject.c and mathmodule.c.
+ * exp, log, pow, cos and sin are ports of the functions CPython calls there, misroundings
+ * included: glibc's FMA builds of ARM optimized-routines' exp, log and pow (./exp, ./log, ./pow)
+ * and of the IBM Accurate Mathematical Library's sin and cos (./sin-cos). The Python-level
+ * special cases and exceptions follow CPython's floatobject.c and mathmodule.c. See docs/math.md.
  */
 import { PythonArithmeticError } from '../errors';
 import { glibcExp } from './exp';

@@ -13,15 +13,6 @@ import { fromConfig, setWarningHandler, VirtualOptimizer, type ScheduleConfig } 
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
-/** Runs whose schedules call cos: pending until glibc's IBM sin/cos port (issue 11) lands here. */
-const AWAITING_GLIBC_COS = new Set([
-  'cosine-annealing',
-  'warmup-then-cosine',
-  'one-cycle-adam',
-  'warm-restarts-fractional',
-  'hf-cosine-with-warmup',
-]);
-
 interface Run extends ScheduleConfig {
   name: string;
   steps: number;
@@ -63,9 +54,8 @@ describe('long runs: 100,000 per-batch steps recorded from PyTorch', () => {
   });
 
   for (const file of files) {
-    it(`gives every learning rate of ${file.replace('.txt.gz', '')} bit for bit`, function () {
+    it(`gives every learning rate of ${file.replace('.txt.gz', '')} bit for bit`, () => {
       const { run, bits } = loadRun(file);
-      if (AWAITING_GLIBC_COS.has(run.name)) this.skip();
       const previousHandler = setWarningHandler(() => {});
       try {
         let optimizer = new VirtualOptimizer([]);

@@ -7,13 +7,6 @@ import { compareTable, decodeRepr, evaluate, FIXTURE_DIR, loadTable, PYMATH, sam
 
 const show = (v: number | string): string => (typeof v === 'number' && Object.is(v, -0) ? '-0' : String(v));
 
-/**
- * cos and sin are still the correctly rounded core's until glibc's IBM sin/cos port
- * (lib/math/sin-cos.ts, issue 11) lands in this branch: there, and only there, a case may
- * differ from CPython where glibc itself is not correctly rounded.
- */
-const AWAITING_GLIBC_PORT = new Set(['cos', 'sin']);
-
 /** Asserts f throws a PythonArithmeticError with the given Python type and message. */
 function expectPythonError(f: () => unknown, pythonType: string, message?: string): void {
   let caught: unknown;
@@ -34,12 +27,11 @@ describe('pymath: CPython on x86-64 Linux, glibc >= 2.29 with FMA', () => {
       it(`matches CPython bit for bit on every case of the ${name} table`, () => {
         const table = loadTable(name);
         const { disagreements } = compareTable(table, PYMATH[table.fn]);
-        const unexpected = disagreements.filter((d) => !(AWAITING_GLIBC_PORT.has(name) && d.glibcNotCorrectlyRounded));
-        const detail = unexpected
+        const detail = disagreements
           .slice(0, 10)
           .map((d) => `${table.fn}(${d.args.map(show).join(', ')}): python ${show(d.python)}, pymath ${show(d.actual)}`)
           .join('\n');
-        expect(unexpected, `${unexpected.length} disagreements:\n${detail}`).to.have.length(0);
+        expect(disagreements, `${disagreements.length} disagreements:\n${detail}`).to.have.length(0);
       });
     }
 
