@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Regenerates lib/math/tables.ts (double-double tables of exact mathematical values).
+"""Regenerates spec/math/oracle/tables.ts (double-double tables of exact mathematical values).
 
-    python3 lib/math/gen-tables.py > lib/math/tables.ts
+    python3 spec/math/oracle/gen-tables.py > spec/math/oracle/tables.ts
 
 Needs mpmath. Every entry is split as hi = nearest double, lo = nearest double to (value - hi).
 """

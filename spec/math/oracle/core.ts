@@ -1,5 +1,7 @@
 /**
- * Correctly rounded exp, log, pow, cos and sin (round to nearest, ties to even).
+ * The test oracle of spec/math: correctly rounded exp, log, pow, cos and sin (round to nearest,
+ * ties to even). It was pymath's implementation before pymath followed glibc (issue 11); now
+ * spec/math/check.ts uses it to count the inputs where glibc is not correctly rounded.
  *
  * Each function evaluates a double-double approximation h + l together with a bound e on its
  * absolute error, then applies Ziv's rounding test: if h + (l + e) and h + (l - e) round to
