@@ -7,7 +7,8 @@ import { InvalidArgumentError, NotComputedError } from './errors';
 import { asOptimizer, type OptimizerLike, type OptimizerView } from './optim/optimizer-view';
 import type { ParamGroup } from './optim/param-group';
 import { encodeFloat } from './state/encoding';
-import { StateReader, encodeFloatList, type SchedulerState, type SchedulerStateLike } from './state/state-reader';
+import { INTEGER, LEARNING_RATE, WRITTEN_LR, type NumberRule } from './state/rules';
+import { StateReader, describeValue, encodeFloatList, type SchedulerState, type SchedulerStateLike, type StateLocation } from './state/state-reader';
 import {
   EPOCH_DEPRECATION_WARNING,
   GET_LR_OUTSIDE_STEP_WARNING,
@@ -31,6 +32,14 @@ function zeros(count: number): number[] {
  * `this.initialStep()` (PyTorch performs that step inside the base constructor; TypeScript cannot
  * run subclass code before the subclass fields exist). It implements `getLr()` (the chainable form)
  * and, where PyTorch has `_get_closed_form_lr`, `closedFormLr()`.
+ *
+ * Options are checked with value rules (`state/rules.ts`) that `loadStateDict()` applies to the
+ * state keys storing them, so a loaded state satisfies everything the constructor requires.
+ *
+ * Differs from PyTorch: a NaN or infinite base learning rate (a group's `initial_lr`, or its `lr`
+ * when it has none), which can only give non-finite learning rates, throws at construction and is
+ * rejected in a loaded `base_lrs`; a loaded `last_epoch` must be an integer and `_last_lr` may not be
+ * NaN.
  *
  * @example
  * class HalveEveryEpoch extends LRScheduler {
@@ -89,19 +98,27 @@ export abstract class LRScheduler {
       this.nextLrs = zeros(groups.length);
       return;
     }
+    groups.forEach((group, i) => {
+      if (lastEpoch !== -1 && !('initial_lr' in group)) {
+        throw new InvalidArgumentError(
+          `${className}: param 'initial_lr' is not specified in paramGroups[${i}] when resuming scheduler with ` +
+            'lastEpoch >= 0. This typically happens when you resume training from a checkpoint without loading ' +
+            "the optimizer's state first, or use lastEpoch >= 0 for a fresh run.",
+          'KeyError',
+        );
+      }
+      // The base lr (`base_lrs`, which loadStateDict() checks with the same rule): a NaN or infinite one
+      // can only give non-finite learning rates. Checked before anything is written.
+      const baseLr = 'initial_lr' in group ? group.initial_lr : group.lr;
+      if (typeof baseLr !== 'number' || !LEARNING_RATE.test(baseLr)) {
+        throw new InvalidArgumentError(
+          `${className}: paramGroups[${i}].${'initial_lr' in group ? 'initial_lr' : 'lr'} (the base learning rate) must be ` +
+            `${LEARNING_RATE.expected}, got ${describeValue(baseLr)}`,
+        );
+      }
+    });
     if (lastEpoch === -1) {
       for (const group of groups) if (!('initial_lr' in group)) group.initial_lr = group.lr;
-    } else {
-      groups.forEach((group, i) => {
-        if (!('initial_lr' in group)) {
-          throw new InvalidArgumentError(
-            `${className}: param 'initial_lr' is not specified in paramGroups[${i}] when resuming scheduler with ` +
-              'lastEpoch >= 0. This typically happens when you resume training from a checkpoint without loading ' +
-              "the optimizer's state first, or use lastEpoch >= 0 for a fresh run.",
-            'KeyError',
-          );
-        }
-      });
     }
     this.optimizer = view;
     this.groups = groups;
@@ -266,10 +283,11 @@ export abstract class LRScheduler {
 
   /**
    * @internal Validates `state` completely and returns the function that applies it; composite
-   * schedulers validate every child before applying anything.
+   * schedulers validate every child before applying anything, passing where the child's state
+   * sits (`reader.child('_schedulers[1]')`) so errors name it.
    */
-  prepareLoad(state: unknown): () => void {
-    const reader = new StateReader(this.getClassName(), state);
+  prepareLoad(state: unknown, location?: StateLocation): () => void {
+    const reader = new StateReader(this.getClassName(), state, location);
     const apply = this.readState(reader);
     reader.finish();
     return apply;
@@ -308,16 +326,27 @@ export abstract class LRScheduler {
   }
 
   /**
+   * The rule a loaded `last_epoch` must satisfy: an integer. NaN, infinities and fractions are
+   * rejected; a negative integer loads, since PyTorch reaches one (`GradualWarmupScheduler` hands
+   * its after-scheduler `epoch - total_epoch`; PyTorch 2.13's recordings hold -3 and -5), while the
+   * `lastEpoch` option itself must be >= -1. A state left by the deprecated `step(epoch)` with a
+   * fractional epoch does not load.
+   */
+  protected lastEpochRule(): NumberRule {
+    return INTEGER;
+  }
+
+  /**
    * Validates this class's keys and returns the function that applies them. Subclasses read their
-   * own keys, then return `() => { applyBase(); this.x = x; }`. Nothing may change before the
-   * returned function runs.
+   * own keys, each with the rule its constructor option uses (`state/rules.ts`), then return
+   * `() => { applyBase(); this.x = x; }`. Nothing may change before the returned function runs.
    */
   protected readState(reader: StateReader): () => void {
     const groupCount = this.optimizer.paramGroups.length;
-    const baseLrs = reader.numberList('base_lrs', groupCount);
-    const lastEpoch = reader.number('last_epoch');
-    const stepCount = reader.optional('_step_count', 'an integer', (raw) => (Number.isInteger(raw) ? (raw as number) : undefined), this.stepCount);
-    const lastLrs = reader.has('_last_lr') ? reader.numberList('_last_lr', groupCount) : this.lastLrs;
+    const baseLrs = reader.numberList('base_lrs', groupCount, LEARNING_RATE);
+    const lastEpoch = reader.number('last_epoch', this.lastEpochRule());
+    const stepCount = reader.optional('_step_count', INTEGER.expected, (raw) => (typeof raw === 'number' && INTEGER.test(raw) ? raw : undefined), this.stepCount);
+    const lastLrs = reader.has('_last_lr') ? reader.numberList('_last_lr', groupCount, WRITTEN_LR) : this.lastLrs;
     return () => {
       this.baseLrs = baseLrs;
       this.lastEpoch = lastEpoch;

@@ -7,6 +7,7 @@
  * the call to write instead, so a new class gets that check by starting the same way.
  */
 import { InvalidArgumentError } from './errors';
+import { EPOCH, type NumberRule } from './state/rules';
 import { describeValue } from './state/state-reader';
 
 /**
@@ -137,8 +138,16 @@ export class OptionChecker {
     );
   }
 
-  /** A number satisfying `accept` (described by `expected`), or `fallback` when the option is absent. */
-  number(name: string, value: unknown, fallback: number | undefined, expected = 'a number', accept?: (n: number) => boolean): number {
+  /**
+   * A number satisfying `rule` (the one `loadStateDict()` applies to the state key storing this
+   * option, see `state/rules.ts`), or `fallback` when the option is absent. The older form takes
+   * `expected` and `accept` instead of a rule.
+   */
+  number(name: string, value: unknown, fallback: number | undefined, rule?: NumberRule): number;
+  number(name: string, value: unknown, fallback: number | undefined, expected?: string, accept?: (n: number) => boolean): number;
+  number(name: string, value: unknown, fallback: number | undefined, ruleOrExpected: NumberRule | string = 'a number', accept?: (n: number) => boolean): number {
+    const expected = typeof ruleOrExpected === 'string' ? ruleOrExpected : ruleOrExpected.expected;
+    if (typeof ruleOrExpected !== 'string') accept = ruleOrExpected.test;
     if (value === undefined) {
       if (fallback === undefined) this.fail(name, expected, value, 'TypeError');
       return fallback;
@@ -172,14 +181,15 @@ export class OptionChecker {
 
   /** The `lastEpoch` option: an integer >= -1 (PyTorch's default -1 starts a fresh schedule). */
   lastEpoch(value: unknown): number {
-    return this.integer('lastEpoch', value, -1, 'an integer >= -1', (n) => n >= -1);
+    return this.number('lastEpoch', value, -1, EPOCH);
   }
 
   /**
    * A per-group option (PyTorch's `_format_param`): one number for every group, or a list with one
    * per group.
    */
-  perGroup(name: string, value: unknown, groupCount: number, fallback?: number, expected = 'a number'): number[] {
+  perGroup(name: string, value: unknown, groupCount: number, fallback?: number, rule?: NumberRule): number[] {
+    const expected = rule?.expected ?? 'a number';
     if (Array.isArray(value)) {
       if (value.length !== groupCount) {
         throw new InvalidArgumentError(
@@ -187,9 +197,9 @@ export class OptionChecker {
             `${name} has ${value.length} values, paramGroups has ${groupCount}.`,
         );
       }
-      return value.map((item, i) => this.number(`${name}[${i}]`, item, undefined, expected));
+      return value.map((item, i) => this.number(`${name}[${i}]`, item, undefined, expected, rule?.test));
     }
-    const single = this.number(name, value, fallback, `${expected} or a list of ${groupCount} numbers`);
+    const single = this.number(name, value, fallback, `${expected} or a list of ${groupCount} such numbers`, rule?.test);
     return new Array<number>(groupCount).fill(single);
   }
 }

@@ -167,17 +167,18 @@ describe('LRScheduler (the base contract)', () => {
 
   describe('state', () => {
     it('is plain JSON data with PyTorch\'s keys and a class tag', () => {
-      const optimizer = new VirtualOptimizer([{ lr: Infinity }]);
+      // -0 is written as "-0.0" (JSON.stringify(-0) would write 0)
+      const optimizer = new VirtualOptimizer([{ lr: -0 }]);
       const scheduler = new StepLR(optimizer, { stepSize: 2, gamma: 0.5 });
       const state = scheduler.stateDict();
       expect(state).to.deep.equal({
         __scheduler__: 'StepLR',
-        base_lrs: ['inf'],
+        base_lrs: ['-0.0'],
         last_epoch: 0,
         _step_count: 1,
         _get_lr_called_within_step: false,
         _is_initial: false,
-        _last_lr: ['inf'],
+        _last_lr: ['-0.0'],
         step_size: 2,
         gamma: 0.5,
       });

@@ -5,17 +5,9 @@
  * code shared between Node and a browser bundle builds, and fails only where it saves or loads.
  */
 import { InvalidStateError, LRSchedulerError } from '../errors';
+import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, CheckpointError, MANIFEST_FILE, MAX_MANIFEST_BYTES } from './format';
 
-export const CHECKPOINT_FORMAT = 'tfjs-lr-scheduler-checkpoint';
-export const CHECKPOINT_FORMAT_VERSION = 1;
-export const MANIFEST_FILE = 'checkpoint.json';
-
-/** A checkpoint that cannot be read or does not fit the objects it is loaded into; nothing was changed. */
-export class CheckpointError extends LRSchedulerError {
-  constructor(message: string) {
-    super(message, 'ValueError');
-  }
-}
+export { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, CheckpointError, MANIFEST_FILE, MAX_MANIFEST_BYTES };
 
 function nodeOnly(name: string): never {
   throw new LRSchedulerError(

@@ -1,14 +1,18 @@
 /**
- * Python's float arithmetic (CPython 3.11 on x86-64 Linux, glibc's libm) for the operations
- * the schedulers use. Exported publicly as `pymath`.
+ * Python's float arithmetic for the operations the schedulers use, bit for bit as CPython 3.x
+ * computes it on x86-64 Linux with glibc 2.29 or later on a CPU with FMA and AVX2. Exported
+ * publicly as `pymath`.
  *
- * exp, log, pow, cos and sin are correctly rounded (see ./core), which is what glibc 2.28+
- * returns on all but a small fraction of inputs (about 1 in 1000 for cos/sin/exp/pow, fewer
- * for log); the known differences are listed in spec/math/pymath.spec.ts. The Python-level
- * special cases and exceptions follow CPython's floatobject.c and mathmodule.c.
+ * exp, log, pow, cos and sin are ports of the functions CPython calls there, misroundings
+ * included: glibc's FMA builds of ARM optimized-routines' exp, log and pow (./exp, ./log, ./pow)
+ * and of the IBM Accurate Mathematical Library's sin and cos (./sin-cos). The Python-level
+ * special cases and exceptions follow CPython's floatobject.c and mathmodule.c. See docs/math.md.
  */
 import { PythonArithmeticError } from '../errors';
-import { crCosSin, crExp, crLog, crPow } from './core';
+import { glibcExp } from './exp';
+import { glibcLog } from './log';
+import { glibcPow } from './pow';
+import { cos as glibcCos, sin as glibcSin } from './sin-cos';
 
 export const PI = Math.PI;
 
@@ -42,7 +46,7 @@ export function pow(x: number, y: number): number {
   if (x < 0) {
     if (y !== Math.floor(y)) {
       // CPython returns a complex number here (OverflowError if its modulus overflows).
-      if (x !== -1 && crPow(-x, y) === Infinity) {
+      if (x !== -1 && glibcPow(-x, y) === Infinity) {
         throw new PythonArithmeticError('complex exponentiation', 'OverflowError');
       }
       throw new PythonArithmeticError('negative number cannot be raised to a fractional power', 'ValueError');
@@ -51,7 +55,7 @@ export function pow(x: number, y: number): number {
     negate = isOddInteger(y);
   }
   if (x === 1) return negate ? -1 : 1;
-  const r = crPow(x, y);
+  const r = glibcPow(x, y);
   if (r === Infinity) throw new PythonArithmeticError("(34, 'Numerical result out of range')", 'OverflowError');
   return negate ? -r : r;
 }
@@ -62,7 +66,7 @@ export function cos(x: number): number {
     if (x !== x) return x;
     throw new PythonArithmeticError(DOMAIN, 'ValueError');
   }
-  return crCosSin(x, false);
+  return glibcCos(x);
 }
 
 /** Python `math.sin`. */
@@ -71,20 +75,20 @@ export function sin(x: number): number {
     if (x !== x) return x;
     throw new PythonArithmeticError(DOMAIN, 'ValueError');
   }
-  return crCosSin(x, true);
+  return glibcSin(x);
 }
 
 /** Python `math.exp`. */
 export function exp(x: number): number {
   if (x - x !== 0) return x === -Infinity ? 0 : x;
-  const r = crExp(x);
+  const r = glibcExp(x);
   if (r === Infinity) throw new PythonArithmeticError('math range error', 'OverflowError');
   return r;
 }
 
 /** Natural logarithm with math.log's domain errors (CPython m_log). */
 function logOne(x: number): number {
-  if (x > 0) return x === Infinity ? x : crLog(x);
+  if (x > 0) return x === Infinity ? x : glibcLog(x);
   if (x !== x) return x;
   throw new PythonArithmeticError(DOMAIN, 'ValueError');
 }

@@ -7,6 +7,7 @@ import type { ParamGroup, ParamGroupsLike } from './param-group';
 import { isTfjsOptimizer, tfjsParamGroup, type TfjsOptimizerLike } from './tfjs-groups';
 import { warnUnappliedHyperparameters } from './unapplied-hyperparameters';
 import { decodeFloat, encodeFloat, type JsonValue } from '../state/encoding';
+import { BETA, FINITE, NOT_NAN, WRITTEN_LR, type NumberRule } from '../state/rules';
 import { findNonJsonData } from '../state/state-reader';
 import { fromPythonValues } from '../state/python-values';
 
@@ -21,7 +22,22 @@ export interface OptimizerState {
 /** An optimizer state dict as `torch.load` returns it (checked at run time by `loadStateDict`). */
 export type OptimizerStateLike = { readonly [key: string]: unknown };
 
-const NUMERIC_KEYS = ['lr', 'initial_lr', 'momentum', 'max_lr', 'min_lr', 'max_momentum', 'base_momentum', 'swa_lr'];
+/**
+ * The group keys a schedule reads or an optimizer applies, and the rule each loaded value must
+ * satisfy. `lr` and `momentum` may be infinite (a schedule can overflow there, as PyTorch's can) but
+ * not NaN; the bounds a schedule starts from or cycles between must be finite, as the schedulers'
+ * constructors require.
+ */
+const NUMERIC_KEYS: Readonly<Record<string, NumberRule>> = {
+  lr: WRITTEN_LR,
+  momentum: NOT_NAN,
+  initial_lr: FINITE,
+  max_lr: FINITE,
+  min_lr: FINITE,
+  max_momentum: FINITE,
+  base_momentum: FINITE,
+  swa_lr: FINITE,
+};
 
 export class OptimizerView {
   /** The param groups, one record each, shared by every scheduler on the same optimizer(s). */
@@ -172,10 +188,11 @@ function validateOptimizerState(given: unknown, groups: readonly ParamGroup[]): 
       if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
         throw new InvalidStateError(`${where}: param_groups[${i}] has the forbidden key "${key}"`);
       }
-      if (NUMERIC_KEYS.includes(key)) {
+      if (Object.prototype.hasOwnProperty.call(NUMERIC_KEYS, key)) {
+        const rule = NUMERIC_KEYS[key];
         const value = decodeFloat(raw);
-        if (value === undefined) {
-          throw new InvalidStateError(`${where}: param_groups[${i}].${key} must be a number, got ${describe(raw)}`);
+        if (value === undefined || !rule.test(value)) {
+          throw new InvalidStateError(`${where}: param_groups[${i}].${key} must be ${rule.expected}, got ${describe(raw)}`);
         }
         if (key === 'momentum' && isTfjsGroup(groups[i]) && !('momentum' in groups[i])) {
           if (value === 0) continue;
@@ -186,8 +203,10 @@ function validateOptimizerState(given: unknown, groups: readonly ParamGroup[]): 
         entries.push([key, value]);
       } else if (key === 'betas') {
         const pair = Array.isArray(raw) ? raw.map(decodeFloat) : [];
-        if (pair.length !== 2 || pair.some((v) => v === undefined)) {
-          throw new InvalidStateError(`${where}: param_groups[${i}].betas must be a pair of numbers, got ${describe(raw)}`);
+        if (pair.length !== 2 || pair.some((v) => v === undefined || !BETA.test(v))) {
+          throw new InvalidStateError(
+            `${where}: param_groups[${i}].betas must be a pair of numbers, each ${BETA.expected} (as torch.optim.Adam requires), got ${Array.isArray(raw) && raw.length <= 4 ? JSON.stringify(raw) : describe(raw)}`,
+          );
         }
         if (isTfjsGroup(groups[i]) && !('betas' in groups[i])) {
           throw new InvalidStateError(`${where}: param_groups[${i}] has "betas", but that optimizer has none`);

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import { asOptimizer, type OptimizerLike, type OptimizerView } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
+import { WRITTEN_LR } from '../state/rules';
 import { encodeFloatList, type SchedulerState, type StateReader } from '../state/state-reader';
 import { checkChildren, notImplementedGetLr, positionalArgumentsError, prepareChildrenLoad, type CompositeScheduler } from './composite';
 
@@ -106,7 +107,7 @@ export class ChainedScheduler extends LRScheduler implements CompositeScheduler 
   /** Validates this scheduler's keys and every child's state before anything is applied. */
   protected override readState(reader: StateReader): () => void {
     const groupCount = this.optimizer.paramGroups.length;
-    const lastLrs = reader.has('_last_lr') ? reader.numberList('_last_lr', groupCount) : this.lastLrs;
+    const lastLrs = reader.has('_last_lr') ? reader.numberList('_last_lr', groupCount, WRITTEN_LR) : this.lastLrs;
     const stepCount = reader.optional('_step_count', 'an integer', (raw) => (Number.isInteger(raw) ? (raw as number) : undefined), this.stepCount);
     const applyChildren = prepareChildrenLoad(reader, this.schedulers);
     return () => {

@@ -92,7 +92,7 @@ export function prepareChildrenLoad(reader: StateReader, schedulers: readonly LR
   const children = reader.value('_schedulers', `a list of ${schedulers.length} state dicts`, (raw) =>
     Array.isArray(raw) && raw.length === schedulers.length ? (raw as unknown[]) : undefined,
   );
-  const applyChildren = schedulers.map((scheduler, i) => scheduler.prepareLoad(children[i]));
+  const applyChildren = schedulers.map((scheduler, i) => scheduler.prepareLoad(children[i], reader.child(`_schedulers[${i}]`)));
   return () => {
     for (const apply of applyChildren) apply();
   };

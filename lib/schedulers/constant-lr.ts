@@ -4,7 +4,7 @@ import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
 import { encodeFloat } from '../state/encoding';
 import type { StateReader, SchedulerState } from '../state/state-reader';
-import { factorIn, isPositiveUnitFactor } from './factors';
+import { POSITIVE_UNIT_FACTOR } from './factors';
 
 export interface ConstantLROptions {
   /** The factor the learning rate is multiplied by until `totalIters`, in (0, 1]. @default 1 / 3 */
@@ -25,7 +25,9 @@ export interface ConstantLROptions {
  * // epochs 0-3: 0.025, 4 and later: 0.05
  *
  * Differs from PyTorch: `factor` 0 throws at construction (PyTorch accepts it and raises
- * ZeroDivisionError at the step that reaches `totalIters`, where it divides by the factor).
+ * ZeroDivisionError at the step that reaches `totalIters`, where it divides by the factor), and so
+ * does a NaN `factor` (PyTorch's range check lets NaN through; it can only produce NaN learning
+ * rates). `loadStateDict()` applies the same rule to `factor`.
  */
 export class ConstantLR extends LRScheduler {
   static override readonly className = 'ConstantLR';
@@ -44,6 +46,7 @@ export class ConstantLR extends LRScheduler {
           'totalIters (PyTorch raises ZeroDivisionError there)',
       );
     }
+    if (!POSITIVE_UNIT_FACTOR.test(factor)) check.fail('factor', POSITIVE_UNIT_FACTOR.expected, factor);
     const totalIters = check.number('totalIters', options.totalIters, 5);
     super(optimizer, check.lastEpoch(options.lastEpoch));
     this.factor = factor;
@@ -84,7 +87,7 @@ export class ConstantLR extends LRScheduler {
 
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
-    const factor = reader.value('factor', 'a number in (0, 1]', factorIn(isPositiveUnitFactor));
+    const factor = reader.number('factor', POSITIVE_UNIT_FACTOR);
     const totalIters = reader.number('total_iters');
     return () => {
       applyBase();

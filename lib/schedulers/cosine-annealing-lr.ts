@@ -3,7 +3,8 @@ import { LRScheduler } from '../lr-scheduler';
 import { PI, cos, mod } from '../math';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
-import { decodeFloat, encodeFloat } from '../state/encoding';
+import { encodeFloat } from '../state/encoding';
+import { FINITE, NON_ZERO } from '../state/rules';
 import type { SchedulerState, StateReader } from '../state/state-reader';
 
 export interface CosineAnnealingLROptions {
@@ -44,8 +45,8 @@ export class CosineAnnealingLR extends LRScheduler {
 
   constructor(optimizer: OptimizerLike, options: CosineAnnealingLROptions) {
     const check = new OptionChecker('CosineAnnealingLR', options).known(['tMax', 'etaMin', 'lastEpoch']);
-    const tMax = check.number('tMax', options.tMax, undefined, 'a non-zero number', (n) => n !== 0 && !Number.isNaN(n));
-    const etaMin = check.number('etaMin', options.etaMin, 0, 'a finite number', Number.isFinite);
+    const tMax = check.number('tMax', options.tMax, undefined, NON_ZERO);
+    const etaMin = check.number('etaMin', options.etaMin, 0, FINITE);
     super(optimizer, check.lastEpoch(options.lastEpoch));
     this.tMax = tMax;
     this.etaMin = etaMin;
@@ -104,11 +105,8 @@ export class CosineAnnealingLR extends LRScheduler {
 
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
-    const tMax = reader.value('T_max', 'a non-zero number', (raw) => {
-      const value = decodeFloat(raw);
-      return value !== undefined && value !== 0 && !Number.isNaN(value) ? value : undefined;
-    });
-    const etaMin = reader.value('eta_min', 'a finite number', (raw) => (typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined));
+    const tMax = reader.number('T_max', NON_ZERO);
+    const etaMin = reader.number('eta_min', FINITE);
     return () => {
       applyBase();
       this.tMax = tMax;

@@ -4,7 +4,11 @@ import { PI, cos, floor, log, mod, pow, trunc } from '../math';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
 import { encodeFloat } from '../state/encoding';
+import { FINITE, POSITIVE_INTEGER, numberRule } from '../state/rules';
 import type { SchedulerState, StateReader } from '../state/state-reader';
+
+/** `T_i`, the current period: `T_0 * T_mult ** n`, positive (Infinity once it overflows). */
+const PERIOD = numberRule('a positive number', (n) => n > 0);
 
 export interface CosineAnnealingWarmRestartsOptions {
   /** Number of epochs until the first restart (PyTorch `T_0`; a positive integer). */
@@ -54,11 +58,11 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   constructor(optimizer: OptimizerLike, options: CosineAnnealingWarmRestartsOptions) {
     const check = new OptionChecker('CosineAnnealingWarmRestarts', options).known(['t0', 'tMult', 'etaMin', 'lastEpoch']);
     const t0 = options.t0;
-    if (typeof t0 !== 'number' || !(t0 > 0) || !Number.isInteger(t0)) {
+    if (typeof t0 !== 'number' || !POSITIVE_INTEGER.test(t0)) {
       throw new InvalidArgumentError(`CosineAnnealingWarmRestarts: Expected positive integer t0, but got ${String(t0)}`);
     }
     const tMult = options.tMult ?? 1;
-    if (typeof tMult !== 'number' || !(tMult >= 1) || !Number.isInteger(tMult)) {
+    if (typeof tMult !== 'number' || !POSITIVE_INTEGER.test(tMult)) {
       throw new InvalidArgumentError(`CosineAnnealingWarmRestarts: Expected integer tMult >= 1, but got ${String(tMult)}`);
     }
     const etaMin = options.etaMin ?? 0;
@@ -67,7 +71,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
         `CosineAnnealingWarmRestarts: Expected float or int etaMin, but got ${String(etaMin)} of type ${etaMin === null ? 'null' : typeof etaMin}`,
       );
     }
-    if (!Number.isFinite(etaMin)) check.fail('etaMin', 'a finite number', etaMin);
+    if (!FINITE.test(etaMin)) check.fail('etaMin', FINITE.expected, etaMin);
     const lastEpoch = check.lastEpoch(options.lastEpoch);
     super(optimizer, lastEpoch);
     this.t0 = t0;
@@ -151,12 +155,11 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
 
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
-    const positiveInteger = (raw: unknown): number | undefined => (typeof raw === 'number' && Number.isInteger(raw) && raw > 0 ? raw : undefined);
-    const t0 = reader.value('T_0', 'a positive integer', positiveInteger);
-    const tMult = reader.value('T_mult', 'a positive integer', positiveInteger);
-    const tI = reader.value('T_i', 'a positive number', (raw) => (typeof raw === 'number' && raw > 0 ? raw : undefined));
-    const tCur = reader.value('T_cur', 'a finite number', (raw) => (typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined));
-    const etaMin = reader.value('eta_min', 'a finite number', (raw) => (typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined));
+    const t0 = reader.number('T_0', POSITIVE_INTEGER);
+    const tMult = reader.number('T_mult', POSITIVE_INTEGER);
+    const tI = reader.number('T_i', PERIOD);
+    const tCur = reader.number('T_cur', FINITE);
+    const etaMin = reader.number('eta_min', FINITE);
     return () => {
       applyBase();
       this.t0 = t0;

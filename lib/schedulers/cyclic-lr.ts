@@ -1,11 +1,12 @@
-import { InvalidArgumentError, PythonArithmeticError } from '../errors';
+import { InvalidArgumentError, PythonArithmeticError, SchedulerTypeError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import { floor, pow } from '../math';
 import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
 import { writeMomentum } from '../optim/param-group';
 import { OptionChecker } from '../options';
 import { encodeFloat } from '../state/encoding';
-import { encodeFloatList, type SchedulerState, type StateReader } from '../state/state-reader';
+import { ANY_NUMBER, BETA, FINITE, LEARNING_RATE, MOMENTUM, numberRule, type NumberRule } from '../state/rules';
+import { describeValue, encodeFloatList, type SchedulerState, type StateReader } from '../state/state-reader';
 
 /** CyclicLR's built-in policies. */
 export type CyclicLRMode = 'triangular' | 'triangular2' | 'exp_range';
@@ -49,6 +50,24 @@ export interface CyclicLROptions {
 }
 
 const MODES: readonly string[] = ['triangular', 'triangular2', 'exp_range'];
+
+// The rules shared by the constructor and loadStateDict(). An infinite step size makes the step
+// ratio 0 or NaN, so every lr NaN; the state stores the derived `total_size` and `step_ratio`.
+const STEP_SIZE_UP = numberRule('a non-zero finite number', (n) => n !== 0 && Number.isFinite(n));
+const STEP_SIZE_DOWN = FINITE;
+const TOTAL_SIZE = numberRule('a non-zero finite number', (n) => n !== 0 && Number.isFinite(n));
+/** `stepSizeUp / totalSize`: 0 divides 0 by 0 at the start of every cycle. */
+const STEP_RATIO = numberRule('a non-zero finite number', (n) => n !== 0 && Number.isFinite(n));
+
+/** `gamma` is used only by the built-in `'exp_range'` policy (`gamma ** iteration`), where it must be finite. */
+function gammaRule(mode: string, custom: boolean): NumberRule {
+  return mode === 'exp_range' && !custom ? FINITE : ANY_NUMBER;
+}
+
+/** The momentum bounds: Adam's / Adamax's `beta1` when `useBeta1`, else SGD's or RMSProp's momentum. */
+function momentumRule(useBeta1: boolean): NumberRule {
+  return useBeta1 ? BETA : MOMENTUM;
+}
 const OPTION_NAMES = [
   'baseLr', 'maxLr', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma', 'scaleFn', 'scaleMode',
   'cycleMomentum', 'baseMomentum', 'maxMomentum', 'lastEpoch',
@@ -77,8 +96,13 @@ const OPTION_NAMES = [
  *
  * Differs from PyTorch: every option is validated before the groups are touched (PyTorch writes
  * `baseLr` into the groups before it rejects a bad `mode` or optimizer); `stepSizeUp` 0 throws at
- * construction (PyTorch raises ZeroDivisionError in its initial step); a NaN step size, which can
- * only produce NaN learning rates, is rejected.
+ * construction (PyTorch raises ZeroDivisionError in its initial step); values that can only
+ * produce NaN or infinite learning rates or momentums are rejected: a NaN or infinite `baseLr`,
+ * `maxLr`, step size, `baseMomentum` or `maxMomentum`, and with `'exp_range'` a NaN or infinite
+ * `gamma`; a momentum cycled into Adam's `beta1` must be in [0, 1), as `torch.optim.Adam` requires
+ * (a `beta1` of 1 divides by zero). A custom `scaleFn` that returns something other than a number
+ * throws a TypeError-typed error naming the value (PyTorch raises a TypeError too).
+ * `loadStateDict()` applies the same rules to the keys storing these values.
  */
 export class CyclicLR extends LRScheduler {
   static override readonly className = 'CyclicLR';
@@ -102,17 +126,19 @@ export class CyclicLR extends LRScheduler {
     const lastEpoch = check.lastEpoch(options.lastEpoch);
     const view = asOptimizer(optimizer);
     const groups = view.paramGroups;
-    const baseLrs = check.perGroup('baseLr', options.baseLr, groups.length);
-    const maxLrs = check.perGroup('maxLr', options.maxLr, groups.length);
-    const stepSizeUp = check.number('stepSizeUp', options.stepSizeUp, 2000, 'a non-zero number', (n) => n !== 0 && !Number.isNaN(n));
+    const baseLrs = check.perGroup('baseLr', options.baseLr, groups.length, undefined, LEARNING_RATE);
+    const maxLrs = check.perGroup('maxLr', options.maxLr, groups.length, undefined, LEARNING_RATE);
+    const stepSizeUp = check.number('stepSizeUp', options.stepSizeUp, 2000, STEP_SIZE_UP);
     const stepSizeDown = options.stepSizeDown === null || options.stepSizeDown === undefined
       ? stepSizeUp
-      : check.number('stepSizeDown', options.stepSizeDown, undefined, 'a number', (n) => !Number.isNaN(n));
+      : check.number('stepSizeDown', options.stepSizeDown, undefined, STEP_SIZE_DOWN);
     const totalSize = stepSizeUp + stepSizeDown;
     if (totalSize === 0) {
       throw new PythonArithmeticError('CyclicLR: float division by zero (stepSizeUp + stepSizeDown is 0)', 'ZeroDivisionError');
     }
+    if (!TOTAL_SIZE.test(totalSize)) check.fail('stepSizeUp + stepSizeDown', TOTAL_SIZE.expected, totalSize);
     const stepRatio = stepSizeUp / totalSize;
+    if (!STEP_RATIO.test(stepRatio)) check.fail('stepSizeUp / (stepSizeUp + stepSizeDown)', STEP_RATIO.expected, stepRatio);
     const scaleFn = options.scaleFn ?? null;
     if (scaleFn !== null && typeof scaleFn !== 'function') check.fail('scaleFn', 'a function', scaleFn, 'TypeError');
     const mode: unknown = options.mode ?? 'triangular';
@@ -120,7 +146,7 @@ export class CyclicLR extends LRScheduler {
     if (!MODES.includes(mode) && scaleFn === null) {
       throw new InvalidArgumentError(`CyclicLR: mode is invalid and scaleFn is null (got mode ${JSON.stringify(mode)})`);
     }
-    const gamma = check.number('gamma', options.gamma, 1.0);
+    const gamma = check.number('gamma', options.gamma, 1.0, gammaRule(mode, scaleFn !== null));
     const scaleMode: unknown = options.scaleMode ?? 'cycle';
     if (typeof scaleMode !== 'string') check.fail('scaleMode', '"cycle" or "iterations"', scaleMode, 'TypeError');
     const cycleMomentum = check.boolean('cycleMomentum', options.cycleMomentum, true);
@@ -135,8 +161,16 @@ export class CyclicLR extends LRScheduler {
         );
       }
       useBeta1 = kind === 'betas';
-      baseMomentums = check.perGroup('baseMomentum', options.baseMomentum, groups.length, 0.8);
-      maxMomentums = check.perGroup('maxMomentum', options.maxMomentum, groups.length, 0.9);
+      baseMomentums = check.perGroup('baseMomentum', options.baseMomentum, groups.length, 0.8, momentumRule(useBeta1));
+      maxMomentums = check.perGroup('maxMomentum', options.maxMomentum, groups.length, 0.9, momentumRule(useBeta1));
+    }
+    if (lastEpoch === -1) {
+      // A group's existing initial_lr becomes the base lr the initial step uses; checked before anything is written.
+      groups.forEach((group, i) => {
+        if ('initial_lr' in group && !(typeof group.initial_lr === 'number' && LEARNING_RATE.test(group.initial_lr))) {
+          check.fail(`paramGroups[${i}].initial_lr`, LEARNING_RATE.expected, group.initial_lr);
+        }
+      });
     }
     // Everything is valid: write the groups as PyTorch does.
     if (lastEpoch === -1) {
@@ -177,7 +211,7 @@ export class CyclicLR extends LRScheduler {
 
   /** The scaling policy: the custom `scaleFn`, or the built-in one of `mode`. */
   scaleFn(x: number): number {
-    if (this.scaleFnCustom !== null) return this.scaleFnCustom(x);
+    if (this.scaleFnCustom !== null) return this.customScale(this.scaleFnCustom, x);
     switch (this.mode) {
       case 'triangular2':
         return 1 / pow(2.0, x - 1);
@@ -186,6 +220,15 @@ export class CyclicLR extends LRScheduler {
       default:
         return 1.0;
     }
+  }
+
+  /** The custom `scaleFn(x)`, which must return a number (Python's `float * None` raises a TypeError). */
+  private customScale(scaleFn: CyclicLRScaleFn, x: number): number {
+    const value: unknown = scaleFn(x);
+    if (typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new SchedulerTypeError(`CyclicLR: scaleFn(${x}) returned ${describeValue(value)}, expected a number (does it return its value?)`);
+    }
+    return value as number;
   }
 
   override getLr(): readonly number[] {
@@ -201,7 +244,7 @@ export class CyclicLR extends LRScheduler {
     const lrs = this.nextLrs;
     for (let i = 0; i < lrs.length; i++) {
       const baseHeight = (this.maxLrs[i] - this.baseLrs[i]) * scaleFactor;
-      lrs[i] = this.baseLrs[i] + baseHeight * (this.scaleFnCustom === null ? builtInScale : this.scaleFnCustom(scaleArgument));
+      lrs[i] = this.baseLrs[i] + baseHeight * (this.scaleFnCustom === null ? builtInScale : this.customScale(this.scaleFnCustom, scaleArgument));
     }
     if (this.cycleMomentum) {
       const groups = this.groups;
@@ -210,7 +253,7 @@ export class CyclicLR extends LRScheduler {
       const pending = this.pendingMomentums;
       for (let i = 0; i < momentums.length; i++) {
         const baseHeight = (momentums[i] - this.baseMomentums[i]) * scaleFactor;
-        pending[i] = momentums[i] - baseHeight * (this.scaleFnCustom === null ? builtInScale : this.scaleFnCustom(scaleArgument));
+        pending[i] = momentums[i] - baseHeight * (this.scaleFnCustom === null ? builtInScale : this.customScale(this.scaleFnCustom, scaleArgument));
       }
       for (let i = 0; i < groups.length; i++) writeMomentum(groups[i], pending[i], this.useBeta1);
     }
@@ -237,15 +280,13 @@ export class CyclicLR extends LRScheduler {
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
     const groups = this.optimizer.paramGroups;
-    const maxLrs = reader.numberList('max_lrs', groups.length);
-    const totalSize = reader.value('total_size', 'a non-zero number', (raw) => (typeof raw === 'number' && raw !== 0 ? raw : undefined));
-    const stepRatio = reader.value('step_ratio', 'a number other than 0 and 1', (raw) =>
-      typeof raw === 'number' && raw !== 0 && raw !== 1 && !Number.isNaN(raw) ? raw : undefined,
-    );
+    const maxLrs = reader.numberList('max_lrs', groups.length, LEARNING_RATE);
+    const totalSize = reader.number('total_size', TOTAL_SIZE);
+    const stepRatio = reader.number('step_ratio', STEP_RATIO);
     const mode = this.scaleFnCustom === null
       ? reader.string('mode', MODES)
       : reader.value('mode', 'a string', (raw) => (typeof raw === 'string' ? raw : undefined));
-    const gamma = reader.number('gamma');
+    const gamma = reader.number('gamma', gammaRule(mode, this.scaleFnCustom !== null));
     const custom = reader.raw('_scale_fn_custom');
     if (custom !== null && custom !== undefined) {
       throw reader.error('_scale_fn_custom', 'null (a plain function keeps no state)', custom);
@@ -263,8 +304,8 @@ export class CyclicLR extends LRScheduler {
       if (useBeta1 && !groups.every((group) => Array.isArray(group.betas))) {
         throw reader.error('use_beta1', 'false (the param groups have no betas)', useBeta1);
       }
-      baseMomentums = reader.numberList('base_momentums', groups.length);
-      maxMomentums = reader.numberList('max_momentums', groups.length);
+      baseMomentums = reader.numberList('base_momentums', groups.length, momentumRule(useBeta1));
+      maxMomentums = reader.numberList('max_momentums', groups.length, momentumRule(useBeta1));
     }
     return () => {
       applyBase();

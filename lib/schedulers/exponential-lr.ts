@@ -3,6 +3,7 @@ import { pow } from '../math';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
 import { encodeFloat } from '../state/encoding';
+import { FINITE } from '../state/rules';
 import type { StateReader, SchedulerState } from '../state/state-reader';
 
 export interface ExponentialLROptions {
@@ -20,6 +21,9 @@ export interface ExponentialLROptions {
  * @example
  * const scheduler = new ExponentialLR(optimizer, { gamma: 0.5 }); // initial lr 0.1
  * // epoch 0: 0.1, 1: 0.05, 2: 0.025, 3: 0.0125, ...
+ *
+ * Differs from PyTorch: a NaN or infinite `gamma`, which can only produce NaN or infinite learning
+ * rates, is rejected (by the constructor and by `loadStateDict()`).
  */
 export class ExponentialLR extends LRScheduler {
   static override readonly className = 'ExponentialLR';
@@ -27,7 +31,7 @@ export class ExponentialLR extends LRScheduler {
 
   constructor(optimizer: OptimizerLike, options: ExponentialLROptions) {
     const check = new OptionChecker('ExponentialLR', options).known(['gamma', 'lastEpoch']);
-    const gamma = check.number('gamma', options.gamma, undefined);
+    const gamma = check.number('gamma', options.gamma, undefined, FINITE);
     super(optimizer, check.lastEpoch(options.lastEpoch));
     this.gamma = gamma;
     this.initialStep();
@@ -61,7 +65,7 @@ export class ExponentialLR extends LRScheduler {
 
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
-    const gamma = reader.number('gamma');
+    const gamma = reader.number('gamma', FINITE);
     return () => {
       applyBase();
       this.gamma = gamma;

@@ -1,23 +1,12 @@
 /**
- * The factor ranges of ConstantLR and LinearLR as PyTorch compares them (NaN passes, as in Python),
- * and the state-dict check built on them.
+ * The factor ranges of ConstantLR and LinearLR, as rules shared by their constructors and
+ * `loadStateDict()`. PyTorch's own range checks let NaN through (every comparison with NaN is
+ * false); these reject it, since a NaN factor can only produce NaN learning rates.
  */
-import { decodeFloat } from '../state/encoding';
+import { numberRule } from '../state/rules';
 
-/** (0, 1]: LinearLR's `start_factor`, and ConstantLR's `factor` once 0 is rejected too. */
-export function isPositiveUnitFactor(value: number): boolean {
-  return !(value > 1.0 || value <= 0);
-}
+/** (0, 1]: LinearLR's `start_factor`, and ConstantLR's `factor` (PyTorch accepts 0 there and divides by it later). */
+export const POSITIVE_UNIT_FACTOR = numberRule('a number in (0, 1]', (n) => n > 0 && n <= 1);
 
 /** [0, 1]: LinearLR's `end_factor`. */
-export function isUnitFactor(value: number): boolean {
-  return !(value > 1.0 || value < 0);
-}
-
-/** A `StateReader.value` check: the stored float when `allowed` accepts it, else `undefined` (rejected). */
-export function factorIn(allowed: (value: number) => boolean): (raw: unknown) => number | undefined {
-  return (raw) => {
-    const value = decodeFloat(raw);
-    return value !== undefined && allowed(value) ? value : undefined;
-  };
-}
+export const UNIT_FACTOR = numberRule('a number in [0, 1]', (n) => n >= 0 && n <= 1);

@@ -1,7 +1,7 @@
 import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import type { StateReader, SchedulerState } from '../state/state-reader';
-import { checkLrLambdaOptions, readLrLambdas, writeLrLambdas, type LrLambda } from './lr-lambdas';
+import { checkLrLambdaOptions, checkedFactor, readLrLambdas, writeLrLambdas, type LrLambda } from './lr-lambdas';
 
 export interface LambdaLROptions {
   /**
@@ -28,7 +28,9 @@ export interface LambdaLROptions {
  * writing `initial_lr` into the groups). The state dict stores `null` for every lambda
  * (TypeScript functions carry no attributes to save; transformers' schedule functions' lambdas
  * store `{}`, as PyTorch does for their `functools.partial`); loading accepts `null` or an object
- * per lambda and keeps the live lambdas.
+ * per lambda and keeps the live lambdas. A lambda that returns something other than a number throws
+ * a TypeError-typed error naming the class, the group and the value (PyTorch raises a TypeError too;
+ * the step's `lastEpoch` has advanced, as in PyTorch, and no learning rate is written).
  */
 export class LambdaLR extends LRScheduler {
   static override readonly className = 'LambdaLR';
@@ -50,7 +52,7 @@ export class LambdaLR extends LRScheduler {
   override getLr(): readonly number[] {
     if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
     const lrs = this.nextLrs;
-    for (let i = 0; i < lrs.length; i++) lrs[i] = this.baseLrs[i] * this.lrLambdas[i](this.lastEpoch);
+    for (let i = 0; i < lrs.length; i++) lrs[i] = this.baseLrs[i] * checkedFactor('LambdaLR', i, this.lastEpoch, this.lrLambdas[i](this.lastEpoch));
     return lrs;
   }
 

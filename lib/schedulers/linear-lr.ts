@@ -4,7 +4,8 @@ import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
 import { encodeFloat } from '../state/encoding';
 import type { StateReader, SchedulerState } from '../state/state-reader';
-import { factorIn, isPositiveUnitFactor, isUnitFactor } from './factors';
+import { NOT_NAN } from '../state/rules';
+import { POSITIVE_UNIT_FACTOR, UNIT_FACTOR } from './factors';
 
 export interface LinearLROptions {
   /** The factor at epoch 0, in (0, 1]. @default 1 / 3 */
@@ -32,6 +33,10 @@ const END_FACTOR_MESSAGE = 'LinearLR: Ending multiplicative factor expected to b
  *
  * `totalIters` 0 is legal as in PyTorch: the chainable steps keep `initial_lr * startFactor`
  * forever, and `step(epoch)` raises ZeroDivisionError (PyTorch's closed form divides by it).
+ *
+ * Differs from PyTorch: a NaN `startFactor`, `endFactor` or `totalIters` throws at construction
+ * (PyTorch's range checks let NaN through; each can only produce NaN learning rates), and
+ * `loadStateDict()` applies the same rules.
  */
 export class LinearLR extends LRScheduler {
   static override readonly className = 'LinearLR';
@@ -42,10 +47,12 @@ export class LinearLR extends LRScheduler {
   constructor(optimizer: OptimizerLike, options: LinearLROptions = {}) {
     const check = new OptionChecker('LinearLR', options).known(['startFactor', 'endFactor', 'totalIters', 'lastEpoch']);
     const startFactor = check.number('startFactor', options.startFactor, 1.0 / 3);
-    if (!isPositiveUnitFactor(startFactor)) throw new InvalidArgumentError(START_FACTOR_MESSAGE);
+    if (startFactor > 1.0 || startFactor <= 0) throw new InvalidArgumentError(START_FACTOR_MESSAGE);
+    if (!POSITIVE_UNIT_FACTOR.test(startFactor)) check.fail('startFactor', POSITIVE_UNIT_FACTOR.expected, startFactor);
     const endFactor = check.number('endFactor', options.endFactor, 1.0);
-    if (!isUnitFactor(endFactor)) throw new InvalidArgumentError(END_FACTOR_MESSAGE);
-    const totalIters = check.number('totalIters', options.totalIters, 5);
+    if (endFactor > 1.0 || endFactor < 0) throw new InvalidArgumentError(END_FACTOR_MESSAGE);
+    if (!UNIT_FACTOR.test(endFactor)) check.fail('endFactor', UNIT_FACTOR.expected, endFactor);
+    const totalIters = check.number('totalIters', options.totalIters, 5, NOT_NAN);
     super(optimizer, check.lastEpoch(options.lastEpoch));
     this.startFactor = startFactor;
     this.endFactor = endFactor;
@@ -92,9 +99,9 @@ export class LinearLR extends LRScheduler {
 
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
-    const startFactor = reader.value('start_factor', 'a number in (0, 1]', factorIn(isPositiveUnitFactor));
-    const endFactor = reader.value('end_factor', 'a number in [0, 1]', factorIn(isUnitFactor));
-    const totalIters = reader.number('total_iters');
+    const startFactor = reader.number('start_factor', POSITIVE_UNIT_FACTOR);
+    const endFactor = reader.number('end_factor', UNIT_FACTOR);
+    const totalIters = reader.number('total_iters', NOT_NAN);
     return () => {
       applyBase();
       this.startFactor = startFactor;

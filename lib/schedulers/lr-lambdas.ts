@@ -2,10 +2,10 @@
  * The `lrLambda` option and `lr_lambdas` state shared by LambdaLR and MultiplicativeLR: one
  * function for every group, or a list with one per group (PyTorch's `lr_lambdas`).
  */
-import { InvalidArgumentError } from '../errors';
+import { InvalidArgumentError, SchedulerTypeError } from '../errors';
 import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
-import type { StateReader } from '../state/state-reader';
+import { describeValue, type StateReader } from '../state/state-reader';
 import type { JsonValue } from '../state/encoding';
 
 /** A function of the epoch (`lastEpoch`, an integer in normal use) giving a multiplicative factor. */
@@ -79,6 +79,20 @@ const callableObjects = new WeakSet<LrLambda>();
 export function markCallableObject<T extends LrLambda>(lambda: T): T {
   callableObjects.add(lambda);
   return lambda;
+}
+
+/**
+ * The factor `lrLambda(epoch)` returned, which must be a number (a boolean counts, as Python's
+ * `bool` is an `int`). PyTorch raises a TypeError for `float * None`; without this check a lambda
+ * that forgot its `return` would write NaN into the optimizer.
+ */
+export function checkedFactor(className: string, group: number, epoch: number, factor: unknown): number {
+  if (typeof factor === 'number') return factor;
+  if (typeof factor === 'boolean') return factor ? 1 : 0;
+  throw new SchedulerTypeError(
+    `${className}: lrLambda of paramGroups[${group}] returned ${describeValue(factor)} at epoch ${epoch}, expected a number ` +
+      '(does the function return its value?)',
+  );
 }
 
 /**

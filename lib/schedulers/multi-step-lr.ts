@@ -3,6 +3,7 @@ import { pow } from '../math';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
 import { decodeFloat, encodeFloat } from '../state/encoding';
+import { FINITE, NOT_NAN } from '../state/rules';
 import type { StateReader, SchedulerState } from '../state/state-reader';
 
 export interface MultiStepLROptions {
@@ -16,38 +17,47 @@ export interface MultiStepLROptions {
 
 const NUMERIC_KEY = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
+/** A milestone: any number but NaN (Python's `Counter` would hold a NaN without ever matching an epoch). */
+const MILESTONE = NOT_NAN;
+/**
+ * How many milestones (counting repeats) a state may hold: no more than a list can have, since the
+ * constructor takes them as a list. Counts are kept as counts and never expanded.
+ */
+const MAX_TOTAL_COUNT = 2 ** 32 - 1;
+
 /** Ascending order for numbers (infinities included; NaN milestones are rejected). */
 function ascending(a: number, b: number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** PyTorch's `sorted(self.milestones.elements())`: every milestone repeated by its count. */
-function sortedElements(milestones: ReadonlyMap<number, number>): number[] {
-  const elements: number[] = [];
-  for (const [milestone, count] of milestones) for (let i = 0; i < count; i++) elements.push(milestone);
-  return elements.sort(ascending);
+/**
+ * PyTorch's `sorted(self.milestones.elements())` in compact form: the distinct milestones
+ * ascending and, for each, how many milestones (with repeats) are <= it. `bisect_right` over the
+ * elements is then the cumulative count at `bisect_right` over the distinct milestones.
+ */
+interface SortedMilestones {
+  keys: number[];
+  cumulative: number[];
 }
 
-/**
- * Decays each group's learning rate by `gamma` once the epoch reaches one of the milestones.
- *
- * `lr = initial_lr * gamma ** (number of milestones <= epoch)`
- *
- * @example
- * const scheduler = new MultiStepLR(optimizer, { milestones: [2, 5], gamma: 0.5 }); // initial lr 1
- * // epochs 0-1: 1, 2-4: 0.5, 5 and later: 0.25
- * // milestones [3, 3] would decay once, by 0.5 ** 2, at epoch 3
- *
- * Differs from PyTorch: a NaN milestone is rejected at construction (Python's `Counter` would hold
- * it without ever matching an epoch).
- */
+function sortMilestones(milestones: ReadonlyMap<number, number>): SortedMilestones {
+  const keys = [...milestones.keys()].sort(ascending);
+  const cumulative = new Array<number>(keys.length);
+  let total = 0;
+  for (let i = 0; i < keys.length; i++) {
+    total += milestones.get(keys[i]) as number;
+    cumulative[i] = total;
+  }
+  return { keys, cumulative };
+}
+
 export class MultiStepLR extends LRScheduler {
   static override readonly className = 'MultiStepLR';
   /** PyTorch's `milestones` (a `Counter`): milestone -> how many times it was listed. */
   milestones: Map<number, number>;
   gamma: number;
-  /** The milestones with repeats, ascending (the closed form's `bisect_right` runs over it). */
-  private sortedMilestones: number[];
+  /** The distinct milestones ascending, with cumulative counts (the closed form's `bisect_right` runs over them). */
+  private sorted: SortedMilestones;
 
   constructor(optimizer: OptimizerLike, options: MultiStepLROptions) {
     const check: OptionChecker = new OptionChecker('MultiStepLR', options).known(['milestones', 'gamma', 'lastEpoch']);
@@ -55,14 +65,14 @@ export class MultiStepLR extends LRScheduler {
     if (!Array.isArray(given)) check.fail('milestones', 'a list of numbers', given, 'TypeError');
     const milestones = new Map<number, number>();
     given.forEach((milestone: unknown, i: number) => {
-      const value = check.number(`milestones[${i}]`, milestone, undefined, 'a number (not NaN)', (n) => !Number.isNaN(n));
+      const value = check.number(`milestones[${i}]`, milestone, undefined, MILESTONE);
       milestones.set(value, (milestones.get(value) ?? 0) + 1);
     });
-    const gamma = check.number('gamma', options.gamma, 0.1);
+    const gamma = check.number('gamma', options.gamma, 0.1, FINITE);
     super(optimizer, check.lastEpoch(options.lastEpoch));
     this.milestones = milestones;
     this.gamma = gamma;
-    this.sortedMilestones = sortedElements(milestones);
+    this.sorted = sortMilestones(milestones);
     this.initialStep();
   }
 
@@ -82,16 +92,17 @@ export class MultiStepLR extends LRScheduler {
   }
 
   protected override closedFormLr(): readonly number[] {
-    // Python's bisect_right(milestones, last_epoch), comparisons included (a NaN epoch lands last).
-    const sorted = this.sortedMilestones;
+    // Python's bisect_right(sorted(milestones.elements()), last_epoch), comparisons included (a NaN
+    // epoch lands last): the cumulative count at bisect_right over the distinct milestones.
+    const { keys, cumulative } = this.sorted;
     let low = 0;
-    let high = sorted.length;
+    let high = keys.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (this.lastEpoch < sorted[middle]) high = middle;
+      if (this.lastEpoch < keys[middle]) high = middle;
       else low = middle + 1;
     }
-    const factor = pow(this.gamma, low);
+    const factor = pow(this.gamma, low === 0 ? 0 : cumulative[low - 1]);
     const lrs = this.nextLrs;
     for (let i = 0; i < lrs.length; i++) lrs[i] = this.baseLrs[i] * factor;
     return lrs;
@@ -107,12 +118,17 @@ export class MultiStepLR extends LRScheduler {
 
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
-    const milestones = reader.value('milestones', 'an object of milestone -> count (positive integer)', decodeMilestones);
-    const gamma = reader.number('gamma');
+    const milestones = reader.value(
+      'milestones',
+      `an object of milestone -> count (a positive integer; at most ${MAX_TOTAL_COUNT} milestones counting repeats)`,
+      decodeMilestones,
+    );
+    const gamma = reader.number('gamma', FINITE);
+    const sorted = sortMilestones(milestones);
     return () => {
       applyBase();
       this.milestones = milestones;
-      this.sortedMilestones = sortedElements(milestones);
+      this.sorted = sorted;
       this.gamma = gamma;
     };
   }
@@ -122,11 +138,13 @@ export class MultiStepLR extends LRScheduler {
 function decodeMilestones(raw: unknown): Map<number, number> | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   const milestones = new Map<number, number>();
+  let total = 0;
   for (const [key, count] of Object.entries(raw as Record<string, unknown>)) {
     const milestone = NUMERIC_KEY.test(key) ? Number(key) : decodeFloat(key);
-    if (milestone === undefined || Number.isNaN(milestone)) return undefined;
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 1_000_000) return undefined; // a larger count is no real milestone list, and would be expanded into that many elements
-    if (milestones.has(milestone)) return undefined;
+    if (milestone === undefined || !MILESTONE.test(milestone)) return undefined;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return undefined;
+    total += count;
+    if (total > MAX_TOTAL_COUNT || milestones.has(milestone)) return undefined;
     milestones.set(milestone, count);
   }
   return milestones;

@@ -1,7 +1,7 @@
 import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import type { StateReader, SchedulerState } from '../state/state-reader';
-import { checkLrLambdaOptions, readLrLambdas, writeLrLambdas, type LrLambda } from './lr-lambdas';
+import { checkLrLambdaOptions, checkedFactor, readLrLambdas, writeLrLambdas, type LrLambda } from './lr-lambdas';
 
 export interface MultiplicativeLROptions {
   /**
@@ -24,7 +24,9 @@ export interface MultiplicativeLROptions {
  *
  * Differs from PyTorch: the state dict stores `null` for every lambda (TypeScript functions carry
  * no attributes to save); loading accepts `null` or an object per lambda and keeps the live
- * lambdas.
+ * lambdas. A lambda that returns something other than a number throws a TypeError-typed error
+ * naming the class, the group and the value (PyTorch raises a TypeError too; the step's
+ * `lastEpoch` has advanced, as in PyTorch, and no learning rate is written).
  */
 export class MultiplicativeLR extends LRScheduler {
   static override readonly className = 'MultiplicativeLR';
@@ -48,7 +50,9 @@ export class MultiplicativeLR extends LRScheduler {
       for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr;
     } else {
       const lambdas = this.lrLambdas;
-      for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr * lambdas[i](this.lastEpoch);
+      for (let i = 0; i < groups.length; i++) {
+        lrs[i] = groups[i].lr * checkedFactor('MultiplicativeLR', i, this.lastEpoch, lambdas[i](this.lastEpoch));
+      }
     }
     return lrs;
   }

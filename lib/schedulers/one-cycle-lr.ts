@@ -5,6 +5,7 @@ import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
 import { writeMomentum, type ParamGroup } from '../optim/param-group';
 import { OptionChecker } from '../options';
 import { decodeFloat, encodeFloat, type JsonValue } from '../state/encoding';
+import { BETA, LEARNING_RATE, MOMENTUM, NOT_NAN, POSITIVE_INTEGER, numberRule, type NumberRule } from '../state/rules';
 import type { SchedulerState, StateReader } from '../state/state-reader';
 
 export interface OneCycleLROptions {
@@ -52,7 +53,27 @@ const OPTION_NAMES = [
   'maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum',
   'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase', 'lastEpoch',
 ];
+/** `pctStart`: a fraction of the cycle in [0, 1] (NaN rejected: it can only produce NaN learning rates). */
+const PCT_START = numberRule('a number in [0, 1]', (n) => n >= 0 && n <= 1);
 const PHASE_KEYS = ['end_step', 'start_lr', 'end_lr', 'start_momentum', 'end_momentum'];
+
+/** The param-group keys each phase anneals between, as the constructor lays them out (two or three phases). */
+const PHASE_LAYOUTS: ReadonlyArray<ReadonlyArray<readonly [string, string, string, string]>> = [
+  [
+    ['initial_lr', 'max_lr', 'max_momentum', 'base_momentum'],
+    ['max_lr', 'min_lr', 'base_momentum', 'max_momentum'],
+  ],
+  [
+    ['initial_lr', 'max_lr', 'max_momentum', 'base_momentum'],
+    ['max_lr', 'initial_lr', 'base_momentum', 'max_momentum'],
+    ['initial_lr', 'min_lr', 'max_momentum', 'max_momentum'],
+  ],
+];
+
+/** The momentum bounds: Adam's / Adamax's `beta1` when `useBeta1`, else SGD's or RMSProp's momentum. */
+function momentumRule(useBeta1: boolean): NumberRule {
+  return useBeta1 ? BETA : MOMENTUM;
+}
 
 /**
  * The 1cycle policy: the learning rate rises from `maxLr / divFactor` to `maxLr` over the first
@@ -76,9 +97,14 @@ const PHASE_KEYS = ['end_step', 'start_lr', 'end_lr', 'start_momentum', 'end_mom
  *
  * Differs from PyTorch: JavaScript has no separate int type, so integral numbers are accepted for
  * `totalSteps`, `epochs`, `stepsPerEpoch` (Python rejects `10.0`) and for `pctStart` (Python
- * rejects the int `0` or `1`); a NaN `pctStart`, which can only produce NaN learning rates, is
- * rejected; every option is validated before the groups are touched (PyTorch writes `initial_lr`,
- * `max_lr`, `min_lr` into them before it rejects an optimizer without momentum).
+ * rejects the int `0` or `1`); values that can only produce NaN or infinite learning rates or
+ * momentums are rejected: a NaN `pctStart`, `divFactor` or `finalDivFactor`, a NaN or infinite
+ * `maxLr`, `baseMomentum` or `maxMomentum`; a momentum cycled into Adam's `beta1` must be in
+ * [0, 1), as `torch.optim.Adam` requires (a `beta1` of 1 divides by zero); every option is
+ * validated before the groups are touched (PyTorch writes `initial_lr`, `max_lr`, `min_lr` into
+ * them before it rejects an optimizer without momentum). `loadStateDict()` accepts only schedule
+ * phases the constructor could have built (their layout, finite end steps, the last one at
+ * `total_steps - 1`).
  */
 export class OneCycleLR extends LRScheduler {
   static override readonly className = 'OneCycleLR';
@@ -108,7 +134,7 @@ export class OneCycleLR extends LRScheduler {
       throw new InvalidArgumentError('OneCycleLR: You must define either totalSteps OR (epochs AND stepsPerEpoch)');
     }
     const pctStart = options.pctStart ?? 0.3;
-    if (typeof pctStart !== 'number' || !(pctStart >= 0 && pctStart <= 1)) {
+    if (typeof pctStart !== 'number' || !PCT_START.test(pctStart)) {
       throw new InvalidArgumentError(`OneCycleLR: Expected float between 0 and 1 pctStart, but got ${String(pctStart)}`);
     }
     const annealStrategy: unknown = options.annealStrategy ?? 'cos';
@@ -117,11 +143,11 @@ export class OneCycleLR extends LRScheduler {
     }
     const threePhase = check.boolean('threePhase', options.threePhase, false);
     const cycleMomentum = check.boolean('cycleMomentum', options.cycleMomentum, true);
-    const divFactor = check.number('divFactor', options.divFactor, 25.0);
-    const finalDivFactor = check.number('finalDivFactor', options.finalDivFactor, 1e4);
+    const divFactor = check.number('divFactor', options.divFactor, 25.0, NOT_NAN);
+    const finalDivFactor = check.number('finalDivFactor', options.finalDivFactor, 1e4, NOT_NAN);
     const view = asOptimizer(optimizer);
     const groups = view.paramGroups;
-    const maxLrs = check.perGroup('maxLr', options.maxLr, groups.length);
+    const maxLrs = check.perGroup('maxLr', options.maxLr, groups.length, undefined, LEARNING_RATE);
     if (lastEpoch === -1 && (divFactor === 0 || finalDivFactor === 0)) {
       throw new PythonArithmeticError(
         `OneCycleLR: float division by zero (option "${divFactor === 0 ? 'divFactor' : 'finalDivFactor'}" is 0)`,
@@ -139,16 +165,25 @@ export class OneCycleLR extends LRScheduler {
         );
       }
       useBeta1 = kind === 'betas';
-      maxMomentums = check.perGroup('maxMomentum', options.maxMomentum, groups.length, 0.95);
-      baseMomentums = check.perGroup('baseMomentum', options.baseMomentum, groups.length, 0.85);
+      maxMomentums = check.perGroup('maxMomentum', options.maxMomentum, groups.length, 0.95, momentumRule(useBeta1));
+      baseMomentums = check.perGroup('baseMomentum', options.baseMomentum, groups.length, 0.85, momentumRule(useBeta1));
+    }
+    // The lrs the cycle starts and ends at (a tiny divFactor could overflow them), checked before anything is written.
+    const initialLrs = maxLrs.map((maxLr) => maxLr / divFactor);
+    const minLrs = initialLrs.map((initialLr) => initialLr / finalDivFactor);
+    if (lastEpoch === -1) {
+      initialLrs.forEach((initialLr, i) => {
+        if (!LEARNING_RATE.test(initialLr)) check.fail('maxLr / divFactor', LEARNING_RATE.expected, initialLr);
+        if (!LEARNING_RATE.test(minLrs[i])) check.fail('maxLr / divFactor / finalDivFactor', LEARNING_RATE.expected, minLrs[i]);
+      });
     }
     // Everything is valid: write the groups' keys as PyTorch does.
     if (lastEpoch === -1) {
       for (let i = 0; i < groups.length; i++) {
         const group = groups[i];
-        group.initial_lr = maxLrs[i] / divFactor;
+        group.initial_lr = initialLrs[i];
         group.max_lr = maxLrs[i];
-        group.min_lr = group.initial_lr / finalDivFactor;
+        group.min_lr = minLrs[i];
         if (cycleMomentum) {
           writeMomentum(group, maxMomentums[i], useBeta1);
           group.max_momentum = maxMomentums[i];
@@ -243,10 +278,12 @@ export class OneCycleLR extends LRScheduler {
 
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
-    const totalSteps = reader.value('total_steps', 'a positive integer', (raw) =>
-      typeof raw === 'number' && Number.isInteger(raw) && raw > 0 ? raw : undefined,
+    const totalSteps = reader.number('total_steps', POSITIVE_INTEGER);
+    const phases = reader.value(
+      '_schedule_phases',
+      `the schedule phases of a ${totalSteps}-step cycle (two or three, laid out as the constructor builds them)`,
+      (raw) => decodePhases(raw, totalSteps),
     );
-    const phases = reader.value('_schedule_phases', 'a non-empty list of schedule phases', decodePhases);
     const annealFuncType = reader.string('_anneal_func_type', ['cos', 'linear'] as const);
     const cycleMomentum = reader.boolean('cycle_momentum');
     if (cycleMomentum !== this.cycleMomentum) {
@@ -337,20 +374,31 @@ function missingKey(key: string): never {
   );
 }
 
-function decodePhases(raw: unknown): OneCycleLRPhase[] | undefined {
-  if (!Array.isArray(raw) || raw.length === 0) return undefined;
+/**
+ * `_schedule_phases` as the constructor builds them for `totalSteps` and some `pctStart` in [0, 1]:
+ * two or three phases with the constructor's key layout; the first ends at `pctStart * totalSteps - 1`
+ * (in [-1, totalSteps - 1]), a middle one at twice that, the last at `totalSteps - 1`.
+ */
+function decodePhases(raw: unknown, totalSteps: number): OneCycleLRPhase[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const layout = PHASE_LAYOUTS.find((candidate) => candidate.length === raw.length);
+  if (layout === undefined) return undefined;
   const phases: OneCycleLRPhase[] = [];
-  for (const item of raw as JsonValue[]) {
+  for (let i = 0; i < raw.length; i++) {
+    const item = raw[i] as JsonValue;
     if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined;
     const record = item as Record<string, JsonValue>;
     if (Object.keys(record).some((key) => !PHASE_KEYS.includes(key))) return undefined;
     const endStep = decodeFloat(record.end_step);
-    const { start_lr: startLr, end_lr: endLr, start_momentum: startMomentum, end_momentum: endMomentum } = record;
-    if (endStep === undefined || Number.isNaN(endStep)) return undefined;
-    if (typeof startLr !== 'string' || typeof endLr !== 'string' || typeof startMomentum !== 'string' || typeof endMomentum !== 'string') {
+    const [startLr, endLr, startMomentum, endMomentum] = layout[i];
+    if (record.start_lr !== startLr || record.end_lr !== endLr || record.start_momentum !== startMomentum || record.end_momentum !== endMomentum) {
       return undefined;
     }
+    if (endStep === undefined || !Number.isFinite(endStep)) return undefined;
     phases.push(phase(endStep, startLr, endLr, startMomentum, endMomentum));
   }
+  const first = phases[0].end_step;
+  if (first < -1 || first > totalSteps - 1 || phases[phases.length - 1].end_step !== totalSteps - 1) return undefined;
+  if (phases.length === 3 && phases[1].end_step !== 2 * first) return undefined;
   return phases;
 }

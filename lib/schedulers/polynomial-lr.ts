@@ -3,8 +3,12 @@ import { LRScheduler } from '../lr-scheduler';
 import { pow } from '../math';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
-import { decodeFloat, encodeFloat } from '../state/encoding';
+import { encodeFloat } from '../state/encoding';
+import { NOT_NAN, numberRule } from '../state/rules';
 import type { StateReader, SchedulerState } from '../state/state-reader';
+
+/** `power`: >= 0 (a negative power raises ZeroDivisionError once the epoch reaches totalIters; NaN gives NaN). */
+const POWER = numberRule('a number >= 0', (n) => n >= 0);
 
 export interface PolynomialLROptions {
   /** The number of epochs over which the learning rate decays to 0. @default 5 */
@@ -28,7 +32,9 @@ export interface PolynomialLROptions {
  * `step(epoch)` raises ZeroDivisionError (PyTorch's closed form divides by it).
  *
  * Differs from PyTorch: a negative `power` throws at construction (PyTorch accepts it and raises
- * ZeroDivisionError, `0.0 ** power`, at the step that reaches `totalIters`).
+ * ZeroDivisionError, `0.0 ** power`, at the step that reaches `totalIters`); a NaN `power` or
+ * `totalIters`, which can only produce NaN learning rates, is rejected. `loadStateDict()` applies
+ * the same rules.
  */
 export class PolynomialLR extends LRScheduler {
   static override readonly className = 'PolynomialLR';
@@ -37,11 +43,12 @@ export class PolynomialLR extends LRScheduler {
 
   constructor(optimizer: OptimizerLike, options: PolynomialLROptions = {}) {
     const check = new OptionChecker('PolynomialLR', options).known(['totalIters', 'power', 'lastEpoch']);
-    const totalIters = check.number('totalIters', options.totalIters, 5);
+    const totalIters = check.number('totalIters', options.totalIters, 5, NOT_NAN);
     const power = check.number('power', options.power, 1.0);
     if (power < 0) {
       check.fail('power', 'a number >= 0 (a negative power raises ZeroDivisionError once the epoch reaches totalIters)', power);
     }
+    if (!POWER.test(power)) check.fail('power', POWER.expected, power);
     super(optimizer, check.lastEpoch(options.lastEpoch));
     this.totalIters = totalIters;
     this.power = power;
@@ -84,11 +91,8 @@ export class PolynomialLR extends LRScheduler {
 
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
-    const totalIters = reader.number('total_iters');
-    const power = reader.value('power', 'a number >= 0', (raw) => {
-      const value = decodeFloat(raw);
-      return value === undefined || value < 0 ? undefined : value;
-    });
+    const totalIters = reader.number('total_iters', NOT_NAN);
+    const power = reader.number('power', POWER);
     return () => {
       applyBase();
       this.totalIters = totalIters;

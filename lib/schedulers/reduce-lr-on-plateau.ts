@@ -3,6 +3,7 @@ import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
 import { decodeFloat, encodeFloat } from '../state/encoding';
+import { WRITTEN_LR, numberRule } from '../state/rules';
 import { describeValue, encodeFloatList, type SchedulerState, type StateReader } from '../state/state-reader';
 import { EPOCH_DEPRECATION_WARNING, warn } from '../warnings';
 import { metricValue, type Metric } from '../metric';
@@ -28,6 +29,9 @@ export interface ReduceLROnPlateauOptions {
   /** Minimal decay applied to the lr: a reduction smaller than `eps` is ignored. @default 1e-8 */
   eps?: number;
 }
+
+/** `factor`, as PyTorch checks it (`factor >= 1.0` raises; NaN passes, and never reduces the lr), also when loaded. */
+const FACTOR = numberRule('a number < 1', (n) => !(n >= 1.0));
 
 /** The four comparisons of PyTorch's `_is_better`, chosen once from mode and threshold mode. */
 const enum Comparison {
@@ -71,7 +75,7 @@ interface ComparisonSetup {
  * missing or non-number metric throws a `TypeError`-typed error, as `float(None)` does. A non-number `patience`, `threshold`, `cooldown`, `eps` or `minLr`
  * throws at construction (PyTorch accepts it and fails at a later step). `loadStateDict()`
  * validates everything before changing anything (PyTorch updates its attributes, then raises on
- * an unknown `mode`).
+ * an unknown `mode`), with the constructor's rules (a `factor` >= 1 is rejected).
  */
 export class ReduceLROnPlateau extends LRScheduler {
   static override readonly className = 'ReduceLROnPlateau';
@@ -106,7 +110,7 @@ export class ReduceLROnPlateau extends LRScheduler {
       'eps',
     ]);
     const factor = check.number('factor', options.factor, 0.1);
-    if (factor >= 1.0) throw new InvalidArgumentError('ReduceLROnPlateau: Factor should be < 1.0.');
+    if (!FACTOR.test(factor)) throw new InvalidArgumentError('ReduceLROnPlateau: Factor should be < 1.0.');
     const patience = check.number('patience', options.patience, 10);
     const threshold = check.number('threshold', options.threshold, 1e-4);
     const cooldown = check.number('cooldown', options.cooldown, 0);
@@ -254,7 +258,7 @@ export class ReduceLROnPlateau extends LRScheduler {
   /** Validates every key, then re-derives the comparison from mode, threshold and threshold mode (PyTorch's `_init_is_better`). */
   protected override readState(reader: StateReader): () => void {
     const groupCount = this.optimizer.paramGroups.length;
-    const factor = reader.number('factor');
+    const factor = reader.number('factor', FACTOR);
     const minLrs = reader.numberList('min_lrs', groupCount);
     const defaultMinLr = reader.has('default_min_lr')
       ? reader.value<number | null>('default_min_lr', 'a number or null', (raw) => (raw === null ? null : decodeFloat(raw)))
@@ -263,7 +267,7 @@ export class ReduceLROnPlateau extends LRScheduler {
     const cooldown = reader.number('cooldown');
     const eps = reader.number('eps');
     const lastEpoch = reader.number('last_epoch');
-    const lastLrs = reader.has('_last_lr') ? reader.numberList('_last_lr', groupCount) : this.lastLrs;
+    const lastLrs = reader.has('_last_lr') ? reader.numberList('_last_lr', groupCount, WRITTEN_LR) : this.lastLrs;
     reader.number('mode_worse'); // validated; re-derived from `mode` below, as PyTorch does
     const mode = reader.string('mode', ['min', 'max'] as const);
     const threshold = reader.number('threshold');

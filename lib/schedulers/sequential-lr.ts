@@ -3,6 +3,7 @@ import { LRScheduler } from '../lr-scheduler';
 import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
 import { encodeFloat } from '../state/encoding';
+import { INTEGER, WRITTEN_LR } from '../state/rules';
 import { encodeFloatList, type SchedulerState, type StateReader } from '../state/state-reader';
 import {
   bisectRight,
@@ -133,9 +134,9 @@ export class SequentialLR extends LRScheduler implements CompositeScheduler {
   /** Validates this scheduler's keys and every child's state before anything is applied. */
   protected override readState(reader: StateReader): () => void {
     const groupCount = this.optimizer.paramGroups.length;
-    const lastLrs = reader.has('_last_lr') ? reader.numberList('_last_lr', groupCount) : this.lastLrs;
+    const lastLrs = reader.has('_last_lr') ? reader.numberList('_last_lr', groupCount, WRITTEN_LR) : this.lastLrs;
     const milestones = reader.numberList('_milestones', this.schedulers.length - 1);
-    const lastEpoch = reader.number('last_epoch');
+    const lastEpoch = reader.number('last_epoch', INTEGER);
     const stepCount = reader.optional('_step_count', 'an integer', (raw) => (Number.isInteger(raw) ? (raw as number) : undefined), this.stepCount);
     const applyChildren = prepareChildrenLoad(reader, this.schedulers);
     return () => {

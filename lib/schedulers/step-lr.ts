@@ -2,7 +2,8 @@ import { LRScheduler } from '../lr-scheduler';
 import { floorDiv, pow } from '../math';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
-import { decodeFloat, encodeFloat } from '../state/encoding';
+import { encodeFloat } from '../state/encoding';
+import { FINITE, NON_ZERO } from '../state/rules';
 import type { StateReader, SchedulerState } from '../state/state-reader';
 
 export interface StepLROptions {
@@ -24,7 +25,8 @@ export interface StepLROptions {
  * // epochs 0-29: 0.05, 30-59: 0.005, 60-89: 0.0005, ...
  *
  * Differs from PyTorch: `stepSize` 0 throws at construction (PyTorch raises ZeroDivisionError at
- * the first step).
+ * the first step); a NaN or infinite `gamma`, which can only produce NaN or infinite learning rates,
+ * is rejected (by the constructor and by `loadStateDict()`).
  */
 export class StepLR extends LRScheduler {
   static override readonly className = 'StepLR';
@@ -33,8 +35,8 @@ export class StepLR extends LRScheduler {
 
   constructor(optimizer: OptimizerLike, options: StepLROptions) {
     const check = new OptionChecker('StepLR', options).known(['stepSize', 'gamma', 'lastEpoch']);
-    const stepSize = check.number('stepSize', options.stepSize, undefined, 'a non-zero number', (n) => n !== 0 && !Number.isNaN(n));
-    const gamma = check.number('gamma', options.gamma, 0.1);
+    const stepSize = check.number('stepSize', options.stepSize, undefined, NON_ZERO);
+    const gamma = check.number('gamma', options.gamma, 0.1, FINITE);
     super(optimizer, check.lastEpoch(options.lastEpoch));
     this.stepSize = stepSize;
     this.gamma = gamma;
@@ -71,11 +73,8 @@ export class StepLR extends LRScheduler {
 
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
-    const stepSize = reader.value('step_size', 'a non-zero number', (raw) => {
-      const value = decodeFloat(raw);
-      return value !== 0 && !Number.isNaN(value) ? value : undefined;
-    });
-    const gamma = reader.number('gamma');
+    const stepSize = reader.number('step_size', NON_ZERO);
+    const gamma = reader.number('gamma', FINITE);
     return () => {
       applyBase();
       this.stepSize = stepSize;

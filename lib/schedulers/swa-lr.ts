@@ -7,7 +7,8 @@ import { LRScheduler } from '../lr-scheduler';
 import { PI, cos } from '../math';
 import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
-import { decodeInteger, type SchedulerState, type StateReader } from '../state/state-reader';
+import { FINITE, numberRule } from '../state/rules';
+import type { SchedulerState, StateReader } from '../state/state-reader';
 
 export type SWALRAnnealStrategy = 'cos' | 'linear';
 
@@ -23,9 +24,8 @@ export interface SWALROptions {
 }
 
 const ANNEAL_STRATEGIES: readonly SWALRAnnealStrategy[] = ['cos', 'linear'];
-const ANNEAL_EPOCHS = 'an integer >= 0';
 /** What the constructor and `loadStateDict` accept as `annealEpochs` / `anneal_epochs`. */
-const isAnnealEpochs = (n: number): boolean => Number.isInteger(n) && n >= 0;
+const ANNEAL_EPOCHS = numberRule('an integer >= 0', (n) => Number.isInteger(n) && n >= 0);
 
 /**
  * Anneals each group's learning rate from its current value to `swaLr` over `annealEpochs` steps,
@@ -75,12 +75,10 @@ export class SWALR extends LRScheduler {
   constructor(optimizer: OptimizerLike, options: SWALROptions) {
     const check = new OptionChecker('SWALR', options).known(['swaLr', 'annealEpochs', 'annealStrategy', 'lastEpoch']);
     const groups = asOptimizer(optimizer).paramGroups;
-    const swaLrs = check.perGroup('swaLr', options.swaLr, groups.length, undefined, 'a finite number');
-    swaLrs.forEach((value, i) => {
-      if (!Number.isFinite(value)) check.fail(Array.isArray(options.swaLr) ? `swaLr[${i}]` : 'swaLr', 'a finite number', value);
-    });
+    // the group key swa_lr is checked with the same rule when param groups are loaded (optimizer-view)
+    const swaLrs = check.perGroup('swaLr', options.swaLr, groups.length, undefined, FINITE);
     const annealStrategy = check.choice('annealStrategy', options.annealStrategy, ANNEAL_STRATEGIES, 'cos');
-    const annealEpochs = check.number('annealEpochs', options.annealEpochs, 10, ANNEAL_EPOCHS, isAnnealEpochs);
+    const annealEpochs = check.number('annealEpochs', options.annealEpochs, 10, ANNEAL_EPOCHS);
     super(optimizer, check.lastEpoch(options.lastEpoch));
     groups.forEach((group, i) => {
       group.swa_lr = swaLrs[i];
@@ -126,10 +124,7 @@ export class SWALR extends LRScheduler {
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
     const annealStrategy = reader.string('_anneal_strategy', ANNEAL_STRATEGIES);
-    const annealEpochs = reader.value('anneal_epochs', ANNEAL_EPOCHS, (raw) => {
-      const value = decodeInteger(raw);
-      return value !== undefined && isAnnealEpochs(value) ? value : undefined;
-    });
+    const annealEpochs = reader.number('anneal_epochs', ANNEAL_EPOCHS);
     return () => {
       applyBase();
       this.annealStrategy = annealStrategy;

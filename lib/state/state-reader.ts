@@ -6,6 +6,7 @@
 import { InvalidStateError } from '../errors';
 import { decodeFloat, encodeFloat, type JsonValue } from './encoding';
 import { fromPythonValues } from './python-values';
+import { ANY_NUMBER, type NumberRule } from './rules';
 
 /** A scheduler's state dict: plain JSON data with PyTorch's key names. */
 export type SchedulerState = { [key: string]: JsonValue };
@@ -21,27 +22,49 @@ export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'p
 const MAX_DEPTH = 64;
 const FORBIDDEN = 'a forbidden name';
 
+/**
+ * Where a nested state dict sits inside the one being loaded: the class whose `loadStateDict()` was
+ * called and the path to the child (`_schedulers[1]`, `after_scheduler._schedulers[0]`).
+ */
+export interface StateLocation {
+  readonly root: string;
+  readonly path: string;
+}
+
 export class StateReader {
   readonly #className: string;
   readonly #state: Readonly<Record<string, unknown>>;
   readonly #read = new Set<string>();
+  readonly #location: StateLocation | undefined;
 
-  constructor(className: string, given: unknown) {
+  constructor(className: string, given: unknown, location?: StateLocation) {
     this.#className = className;
+    this.#location = location;
     const state = fromPythonValues(given); // a state dict as torch.load returns it (Counter, tensors, bigint)
     if (typeof state !== 'object' || state === null || Array.isArray(state)) {
-      throw new InvalidStateError(`${className}.loadStateDict: expected a state dict object, got ${describeValue(state)}`);
+      throw new InvalidStateError(`${this.#where()}expected a state dict object, got ${describeValue(state)}`);
     }
     const record = state as Record<string, unknown>;
     const problem = findNonJsonData(record);
     if (problem !== undefined) throw this.error(problem.key, problem.expected, problem.given);
     const tag = record.__scheduler__;
     if (tag !== undefined && tag !== className) {
-      throw new InvalidStateError(
-        `${className}.loadStateDict: key "__scheduler__" must be "${className}", got ${describeValue(tag)}`,
-      );
+      throw new InvalidStateError(`${this.#where()}key "__scheduler__" must be "${className}", got ${describeValue(tag)}`);
     }
     this.#state = record;
+  }
+
+  /** The location of the child state dict stored under `key` (e.g. `_schedulers[1]`). */
+  child(key: string): StateLocation {
+    const location = this.#location;
+    return location === undefined ? { root: this.#className, path: key } : { root: location.root, path: `${location.path}.${key}` };
+  }
+
+  /** `StepLR.loadStateDict: `, or for a nested state `SequentialLR.loadStateDict: _schedulers[1] (StepLR): `. */
+  #where(): string {
+    const location = this.#location;
+    if (location === undefined) return `${this.#className}.loadStateDict: `;
+    return `${location.root}.loadStateDict: ${location.path} (${this.#className}): `;
   }
 
   /** Whether the state has this key. */
@@ -69,8 +92,12 @@ export class StateReader {
     return this.has(key) ? this.value(key, expected, decode) : fallback;
   }
 
-  number(key: string): number {
-    return this.value(key, 'a number', decodeFloat);
+  /** A number (JSON number or "inf", "-inf", "nan") satisfying `rule`. */
+  number(key: string, rule: NumberRule = ANY_NUMBER): number {
+    return this.value(key, rule.expected, (raw) => {
+      const value = decodeFloat(raw);
+      return value !== undefined && rule.test(value) ? value : undefined;
+    });
   }
 
   integer(key: string): number {
@@ -86,10 +113,14 @@ export class StateReader {
     return this.value(key, expected, (raw) => (allowed.includes(raw as T) ? (raw as T) : undefined));
   }
 
-  /** A list of numbers, of exactly `length` entries when given (one per param group). */
-  numberList(key: string, length?: number): number[] {
-    const expected = length === undefined ? 'a list of numbers' : `a list of ${length} numbers`;
-    return this.value(key, expected, (raw) => decodeNumberList(raw, length));
+  /** A list of numbers each satisfying `rule`, of exactly `length` entries when given (one per param group). */
+  numberList(key: string, length?: number, rule: NumberRule = ANY_NUMBER): number[] {
+    const each = rule === ANY_NUMBER ? 'numbers' : `numbers, each ${rule.expected}`;
+    const expected = length === undefined ? `a list of ${each}` : `a list of ${length} ${each}`;
+    return this.value(key, expected, (raw) => {
+      const list = decodeNumberList(raw, length);
+      return list !== undefined && list.every(rule.test) ? list : undefined;
+    });
   }
 
   /** Fails on any key no schema of this class read (Python-only keys are ignored). */
@@ -107,7 +138,7 @@ export class StateReader {
       : expected.startsWith('no such key')
       ? `unexpected key "${key}" (${expected})`
       : `key "${key}" must be ${expected}, got ${given === undefined ? 'nothing (missing)' : describeValue(given)}`;
-    return new InvalidStateError(`${this.#className}.loadStateDict: ${what}`);
+    return new InvalidStateError(`${this.#where()}${what}`);
   }
 }
 

@@ -3,8 +3,12 @@ import { LRScheduler } from '../lr-scheduler';
 import type { Metric } from '../metric';
 import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
-import { decodeFloat, encodeFloat } from '../state/encoding';
-import type { SchedulerState, StateReader } from '../state/state-reader';
+import { encodeFloat } from '../state/encoding';
+import { FINITE, NON_ZERO, numberRule, type NumberRule } from '../state/rules';
+import { decodeNumberList, type SchedulerState, type StateReader } from '../state/state-reader';
+
+/** The target lr is `base_lr * multiplier`: at least 1, as the original asserts, and finite. */
+const MULTIPLIER = numberRule('a finite number >= 1', (n) => n >= 1 && Number.isFinite(n));
 
 export interface GradualWarmupSchedulerOptions {
   /** Target lr = base lr * multiplier; with 1 the warmup starts from 0 and ends at the base lr. */
@@ -50,9 +54,11 @@ interface PlateauLike {
  * Differs from the original: `stateDict()` nests the after-scheduler's own state dict (the original
  * pickles the live object, and a resumed run stops driving the optimizer); a `SequentialLR` or
  * `ChainedScheduler` after-scheduler is stepped with `step()` (the original passes `None` and raises
- * a TypeError); `totalEpoch` 0 throws a clear error at construction; an `afterScheduler` on
- * another optimizer throws (the original lets it pass, and its learning rates then reach only the
- * other optimizer, while `getLastLr()` reports them); `metrics` may be a one-element tensor.
+ * a TypeError); `totalEpoch` 0 throws a clear error at construction, and so does an infinite
+ * `multiplier` (it can only produce infinite learning rates); an `afterScheduler` on another
+ * optimizer throws (the original lets it pass, and its learning rates then reach only the other
+ * optimizer, while `getLastLr()` reports them); `metrics` may be a one-element tensor;
+ * `loadStateDict()` applies the same rules.
  */
 export class GradualWarmupScheduler extends LRScheduler {
   static override readonly className = 'GradualWarmupScheduler';
@@ -63,8 +69,8 @@ export class GradualWarmupScheduler extends LRScheduler {
 
   constructor(optimizer: OptimizerLike, options: GradualWarmupSchedulerOptions) {
     const check = new OptionChecker('GradualWarmupScheduler', options).known(['multiplier', 'totalEpoch', 'afterScheduler']);
-    const multiplier = check.number('multiplier', options.multiplier, undefined, 'a number >= 1', (n) => n >= 1);
-    const totalEpoch = check.number('totalEpoch', options.totalEpoch, undefined, 'a non-zero number of epochs', (n) => n !== 0 && !Number.isNaN(n));
+    const multiplier = check.number('multiplier', options.multiplier, undefined, MULTIPLIER);
+    const totalEpoch = check.number('totalEpoch', options.totalEpoch, undefined, NON_ZERO);
     const afterScheduler = options.afterScheduler ?? null;
     if (afterScheduler !== null && !(afterScheduler instanceof LRScheduler)) {
       check.fail('afterScheduler', 'a scheduler', afterScheduler, 'TypeError');
@@ -168,16 +174,15 @@ export class GradualWarmupScheduler extends LRScheduler {
     state.after_scheduler = this.afterScheduler === null ? null : this.afterScheduler.stateDict();
   }
 
+  /** The original's `step(epoch)` takes any epoch, and a fractional `totalEpoch` gives fractional epochs: any finite one loads. */
+  protected override lastEpochRule(): NumberRule {
+    return FINITE;
+  }
+
   protected override readState(reader: StateReader): () => void {
     const applyBase = super.readState(reader);
-    const multiplier = reader.value('multiplier', 'a number >= 1', (raw) => {
-      const value = decodeFloat(raw);
-      return value !== undefined && value >= 1 ? value : undefined;
-    });
-    const totalEpoch = reader.value('total_epoch', 'a non-zero number', (raw) => {
-      const value = decodeFloat(raw);
-      return value !== 0 && !Number.isNaN(value) ? value : undefined;
-    });
+    const multiplier = reader.number('multiplier', MULTIPLIER);
+    const totalEpoch = reader.number('total_epoch', NON_ZERO);
     const finished = reader.boolean('finished');
     const savedAfter = reader.raw('after_scheduler');
     let applyAfter = (): void => {};
@@ -189,7 +194,13 @@ export class GradualWarmupScheduler extends LRScheduler {
       if (savedAfter === null || savedAfter === undefined) {
         throw reader.error('after_scheduler', `the state dict of a ${this.afterScheduler.getClassName()}`, savedAfter);
       }
-      applyAfter = this.afterScheduler.prepareLoad(savedAfter);
+      applyAfter = this.afterScheduler.prepareLoad(savedAfter, reader.child('after_scheduler'));
+      // Until the hand-off nothing steps the after-scheduler: its last lrs are those of its construction
+      // (finite), and the hand-off writes them into the groups.
+      const afterLastLrs = decodeNumberList((savedAfter as Record<string, unknown>)._last_lr);
+      if (!finished && afterLastLrs !== undefined && !afterLastLrs.every(Number.isFinite)) {
+        throw reader.error('after_scheduler', 'the state of an after-scheduler with finite last lrs while the warmup has not finished', savedAfter);
+      }
     }
     return () => {
       applyBase();

@@ -5,14 +5,13 @@
  * checkpoint survives a save that is killed.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
 import { createScheduler, getScheduler, type LRScheduler } from '../../lib';
 import { CheckpointError, loadCheckpoint, readCheckpointModelArtifacts, saveCheckpoint } from '../../lib/checkpoint';
-import { previousDirectory } from '../../lib/checkpoint/atomic-directory';
 import { disposeRig, makeRig, trainEpoch, type OptimizerKind, type Rig } from './fixtures/training';
 
 const BEFORE = 6;
@@ -176,7 +175,8 @@ describe('checkpoints', function () {
 
     // A damaged weights file, a newer format version.
     const sameKind = makeRig('adam', 20);
-    const weightsFile = join(dir, 'model.weights.bin');
+    const generation = join(dir, 'g000000000001');
+    const weightsFile = join(generation, 'model.weights.bin');
     const bytes = readFileSync(weightsFile);
     bytes[3] ^= 0xff;
     writeFileSync(weightsFile, bytes);
@@ -185,8 +185,8 @@ describe('checkpoints', function () {
       () => expect.fail('a damaged checkpoint was loaded'),
       (thrown: unknown) => expect(thrown).to.be.instanceOf(CheckpointError).and.have.property('message').that.contains('damaged'),
     );
-    const manifestFile = join(dir, 'checkpoint.json');
-    writeFileSync(manifestFile, readFileSync(manifestFile, 'utf8').replace('"formatVersion": 1', '"formatVersion": 99'));
+    const manifestFile = join(generation, 'checkpoint.json');
+    writeFileSync(manifestFile, readFileSync(manifestFile, 'utf8').replace('"formatVersion": 2', '"formatVersion": 99'));
     await loadCheckpoint(dir, { model: sameKind.model, scheduler: sameKind.scheduler }).then(
       () => expect.fail('a newer format was loaded'),
       (thrown: unknown) => expect(thrown).to.be.instanceOf(CheckpointError).and.have.property('message').that.contains('format version 99'),
@@ -197,18 +197,25 @@ describe('checkpoints', function () {
     disposeRig(sameKind);
   });
 
-  it('finds the previous checkpoint when a save was killed between moving it aside and renaming the new one in', async () => {
-    const dir = join(root, 'between-renames');
+  it('reads the generation CURRENT names, ignores what a killed save left, and the next save removes only that', async () => {
+    const dir = join(root, 'leftovers');
     const rig = makeRig('adam', 20);
     await epochs(rig, 2);
-    await saveCheckpoint(dir, { model: rig.model, scheduler: rig.scheduler, extra: 'previous' });
-    renameSync(dir, previousDirectory(dir));
+    await saveCheckpoint(dir, { model: rig.model, scheduler: rig.scheduler, extra: 'first' });
+    // What a save killed before switching CURRENT leaves: a generation that never became current, and a
+    // temporary directory of a process that is gone. Beside them, a user's own directory of a similar name.
+    mkdirSync(join(dir, 'g000000000002'));
+    writeFileSync(join(dir, 'g000000000002', 'checkpoint.json'), '{}');
+    mkdirSync(join(dir, '.tmp-g000000000003-999999999-0123abcd'));
+    mkdirSync(`${dir}.partial-notes`);
+    mkdirSync(`${dir}.previous`);
     const fresh = makeRig('adam', 20);
     const loaded = await loadCheckpoint(dir, { model: fresh.model, scheduler: fresh.scheduler });
-    expect(loaded.extra).to.equal('previous');
-    // The next save completes the interrupted replacement.
+    expect([loaded.extra, loaded.generation]).to.deep.equal(['first', 1]);
     await saveCheckpoint(dir, { model: rig.model, scheduler: rig.scheduler, extra: 'next' });
-    expect(existsSync(previousDirectory(dir))).to.equal(false);
+    // Generation 1 (the previous one, for readers still on it) and the new generation 4 are kept.
+    expect(readdirSync(dir).sort()).to.deep.equal(['CURRENT', 'g000000000001', 'g000000000004']);
+    expect(existsSync(`${dir}.partial-notes`) && existsSync(`${dir}.previous`)).to.equal(true);
     expect((await loadCheckpoint(dir, { model: fresh.model, scheduler: fresh.scheduler })).extra).to.equal('next');
     disposeRig(rig);
     disposeRig(fresh);
@@ -223,8 +230,10 @@ describe('checkpoints', function () {
       const child = spawn('npx', ['tsx', join(__dirname, 'fixtures', 'save-forever.ts'), dir], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       const group = child.pid as number;
       let output = '';
+      let errors = '';
       let killing = false;
       await new Promise<void>((resolve, reject) => {
+        child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
         child.stdout.on('data', (chunk: Buffer) => {
           output += chunk.toString();
           // Killed while its third save is being written (after `delay` ms of it).
@@ -237,7 +246,7 @@ describe('checkpoints', function () {
         child.on('error', reject);
       });
       await waitUntilGone(group);
-      expect(output, `the child never reached its third save: ${output}`).to.contain('saving 3\n');
+      expect(output, `the child never reached its third save: ${output}${errors.replace(/=+\n.*tfjs-node.*\n=+\n/s, '')}`).to.contain('saving 3\n');
       const rig = makeRig('adam', 1000, 64);
       const loaded = await loadCheckpoint(dir, { model: rig.model, scheduler: rig.scheduler });
       const saved = (loaded.extra as { save: number }).save;

@@ -368,7 +368,7 @@ describe('tfjs-lr-scheduler CLI', function () {
   describe('errors', () => {
     const cases: Array<[string, string, RegExp, 'subprocess' | 'in-process']> = [
       ['an unknown class', 'unknown-class.json', /^error: .*unknown-class\.json:4:5: schedulers\[0\] \(StepLRR "step"\): createScheduler: unknown scheduler type "StepLRR"/, 'in-process'],
-      ['a bad argument', 'bad-argument.json', /^error: .*bad-argument\.json:4:75: schedulers\[0\] \(StepLR "step"\): StepLR: option "gamma" must be a number, got "fast"$/, 'in-process'],
+      ['a bad argument', 'bad-argument.json', /^error: .*bad-argument\.json:4:75: schedulers\[0\] \(StepLR "step"\): StepLR: option "gamma" must be a finite number, got "fast"$/, 'in-process'],
       ['a broken reference', 'broken-reference.json', /^error: .*broken-reference\.json:8:71: schedulers\[1\]\.args\.after_scheduler: unknown reference "stepp"/, 'subprocess'],
       ['invalid JSON', 'invalid-json.json', /^error: .*invalid-json\.json:4:66: invalid JSON: /, 'subprocess'],
       ['an op a plot cannot run', 'bad-ops.json', /^error: .*bad-ops\.json:4:37: ops\[1\]\.op: must be "step" or "optimizer_step"/, 'in-process'],

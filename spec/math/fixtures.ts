@@ -1,41 +1,63 @@
 /**
  * Loading and evaluating the CPython reference tables in spec/fixtures/math (written by
- * spec/fixtures/math/generate.py), shared by pymath.spec.ts and agreement.ts.
+ * spec/fixtures/math/generate.py: gzip'd lines of hex bits), shared by pymath.spec.ts and
+ * agreement.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { PythonArithmeticError } from '../../lib/errors';
 import * as pymath from '../../lib/math';
 
-/** One table: each case is [...args, result], a result being a double or a Python exception name. */
+/** One recorded call: the arguments, CPython's result (a double or a Python exception name). */
+export interface MathCase {
+  args: number[];
+  python: number | string;
+  /** glibc's result differs from the correctly rounded value (per mpmath, when recorded). */
+  glibcNotCorrectlyRounded: boolean;
+}
+
 export interface MathTable {
   name: string;
   fn: string;
-  cases: Array<Array<number | string>>;
-  /** Indices of cases where glibc's result is not the correctly rounded one (per mpmath). */
-  notCorrectlyRounded: number[];
+  cases: MathCase[];
 }
 
 export const FIXTURE_DIR = path.join(__dirname, '..', 'fixtures', 'math');
 
-export const TABLE_NAMES = [
-  'cos',
-  'cos_schedule',
-  'sin',
-  'exp',
-  'log',
-  'log_base',
-  'pow',
-  'pow_gamma',
-  'sqrt',
-  'floordiv',
-  'mod',
-] as const;
+export const TABLE_NAMES = ['exp', 'log', 'pow', 'cos', 'sin', 'log_base', 'sqrt', 'floordiv', 'mod'] as const;
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/** The double whose IEEE bits are the 16 hex digits h. */
+export function fromHex(h: string): number {
+  u32[1] = parseInt(h.slice(0, 8), 16);
+  u32[0] = parseInt(h.slice(8, 16), 16);
+  return f64[0];
+}
 
 /** Reads one table. */
 export function loadTable(name: string): MathTable {
-  const raw = JSON.parse(fs.readFileSync(path.join(FIXTURE_DIR, `${name}.json`), 'utf8')) as Omit<MathTable, 'name'>;
-  return { name, ...raw };
+  const text = zlib.gunzipSync(fs.readFileSync(path.join(FIXTURE_DIR, `${name}.txt.gz`))).toString('utf8');
+  const lines = text.split('\n');
+  const [, tableName, fn, count] = lines[0].split(' ');
+  if (tableName !== name) throw new Error(`${name}.txt.gz: the header names table ${tableName}`);
+  const cases: MathCase[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i] === '') continue;
+    const fields = lines[i].split(' ');
+    const flagged = fields[fields.length - 1] === '!';
+    if (flagged) fields.pop();
+    const result = fields.pop() as string;
+    cases.push({
+      args: fields.map(fromHex),
+      python: /^[0-9a-f]{16}$/.test(result) ? fromHex(result) : result,
+      glibcNotCorrectlyRounded: flagged,
+    });
+  }
+  if (cases.length !== Number(count)) throw new Error(`${name}.txt.gz: ${cases.length} cases, header says ${count}`);
+  return { name, fn, cases };
 }
 
 type Impl = (args: number[]) => number;
@@ -94,22 +116,26 @@ export interface Disagreement {
   args: number[];
   python: number | string;
   actual: number | string;
-  /** glibc's result is not the correctly rounded one (per mpmath). */
   glibcNotCorrectlyRounded: boolean;
 }
 
-/** Runs f over a table and returns the agreeing count and every disagreement. */
+/** Runs f over a table: how many cases agree, and every disagreement. */
 export function compareTable(table: MathTable, f: Impl): { agree: number; disagreements: Disagreement[] } {
-  const notCr = new Set(table.notCorrectlyRounded);
   const disagreements: Disagreement[] = [];
   let agree = 0;
-  table.cases.forEach((c, i) => {
-    const args = c.slice(0, -1) as number[];
-    const python = c[c.length - 1];
-    const actual = evaluate(f, args);
-    if (sameResult(actual, python)) agree++;
-    else disagreements.push({ table: table.name, args, python, actual, glibcNotCorrectlyRounded: notCr.has(i) });
-  });
+  for (const c of table.cases) {
+    const actual = evaluate(f, c.args);
+    if (sameResult(actual, c.python)) agree++;
+    else {
+      disagreements.push({
+        table: table.name,
+        args: c.args,
+        python: c.python,
+        actual,
+        glibcNotCorrectlyRounded: c.glibcNotCorrectlyRounded,
+      });
+    }
+  }
   return { agree, disagreements };
 }
 

@@ -80,8 +80,31 @@ describe('asOptimizer (the PyTorch-like optimizer view)', () => {
     const view = asOptimizer(a);
     expect(() => view.loadStateDict({ param_groups: [{ lr: 0.2 }, { lr: 0.3 }] })).to.throw(InvalidStateError, /has 2 groups, but the optimizer has 1/);
     expect(() => view.loadStateDict({ param_groups: [{ lr: 0.2, momentum: 0.9 }] })).to.throw(InvalidStateError, /that optimizer has no momentum/);
-    expect(() => view.loadStateDict({ param_groups: [{ lr: 'fast' }] })).to.throw(InvalidStateError, /param_groups\[0\]\.lr must be a number, got "fast"/);
+    expect(() => view.loadStateDict({ param_groups: [{ lr: 'fast' }] })).to.throw(InvalidStateError, /param_groups\[0\]\.lr must be a number \(not NaN\), got "fast"/);
     expect(a.getConfig().learningRate).to.equal(0.1);
+  });
+
+  it('rejects a NaN lr or momentum and betas outside [0, 1) when loaded, changing nothing (issue 13 #10)', () => {
+    const momentum = make(tf.train.momentum(0.1, 0.9));
+    const adam = make(tf.train.adam(0.01, 0.9, 0.999));
+    const view = asOptimizer([momentum, adam]);
+    const state = view.stateDict();
+    const before = JSON.stringify(state);
+    const cases: Array<[Record<string, unknown>, Record<string, unknown>, RegExp]> = [
+      [{ lr: 'nan', momentum: 0.9 }, { lr: 0.01, betas: [0.9, 0.999] }, /param_groups\[0\]\.lr must be a number \(not NaN\), got "nan"/],
+      [{ lr: 0.1, momentum: 'nan' }, { lr: 0.01, betas: [0.9, 0.999] }, /param_groups\[0\]\.momentum must be a number \(not NaN\), got "nan"/],
+      [{ lr: 0.1, momentum: 0.9, initial_lr: 'inf' }, { lr: 0.01, betas: [0.9, 0.999] }, /param_groups\[0\]\.initial_lr must be a finite number, got "inf"/],
+      // torch.optim.Adam: "Invalid beta parameter at index 0: 1.0" (a beta1 of 1 divides by 1 - beta1 ** step = 0)
+      [{ lr: 0.1, momentum: 0.9 }, { lr: 0.01, betas: [1, 0.999] }, /param_groups\[1\]\.betas must be a pair of numbers, each a number in \[0, 1\) \(as torch.optim.Adam requires\), got \[1,0.999\]/],
+      [{ lr: 0.1, momentum: 0.9 }, { lr: 0.01, betas: [0.9, 'nan'] }, /param_groups\[1\]\.betas must be a pair/],
+    ];
+    for (const [first, second, message] of cases) {
+      expect(() => view.loadStateDict({ param_groups: [first, second] } as never)).to.throw(InvalidStateError, message);
+      expect(JSON.stringify(view.stateDict())).to.equal(before);
+    }
+    // An lr that overflowed to Infinity is a state a schedule reaches (PyTorch's too): it loads.
+    view.loadStateDict({ param_groups: [{ lr: 'inf', momentum: 0.9 }, { lr: 0.01, betas: [0.9, 0.999] }] });
+    expect(view.paramGroups[0].lr).to.equal(Infinity);
   });
 
   it('reports what momentum a schedule can cycle', () => {

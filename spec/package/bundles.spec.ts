@@ -165,6 +165,6 @@ console.log(JSON.stringify(messages));
     expect(saveError).to.match(/^LRSchedulerError: tfjs-lr-scheduler\/checkpoint: saveCheckpoint\(\) works in Node only .*localStorage or IndexedDB/);
     expect(readError).to.match(/^LRSchedulerError: tfjs-lr-scheduler\/checkpoint: readCheckpointModelArtifacts\(\) works in Node only/);
     const node = bundle(withTfjs, 'checkpoint-node', "export { saveCheckpoint } from 'tfjs-lr-scheduler/checkpoint';\n", 'node');
-    expect(Object.keys(node.inputs).some((path) => path.endsWith('tfjs-lr-scheduler/dist/checkpoint/atomic-directory.mjs'))).to.equal(true);
+    expect(Object.keys(node.inputs).some((path) => path.endsWith('tfjs-lr-scheduler/dist/checkpoint/generations.mjs'))).to.equal(true);
   });
 });

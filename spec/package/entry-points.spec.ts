@@ -43,13 +43,17 @@ describe('the packed package', function () {
     project = userProject('entry-points', { withTfjs: true });
   });
 
-  it('holds the build, the types, the example configs, README, LICENSE and package.json, and nothing else', () => {
+  it('holds the build, the types, the example configs, README, LICENSE, NOTICE, COPYING.LIB and package.json, and nothing else', () => {
     const { files } = packedPackage();
     const unexpected = files.filter(
       (file) => !/^dist\/.+\.(mjs|cjs|d\.mts|d\.cts|mjs\.map)$/.test(file) && !/^docs\/examples\/[\w-]+\.json$/.test(file),
     );
-    expect(unexpected).to.deep.equal(['LICENSE', 'README.md', 'package.json']);
+    expect(unexpected).to.deep.equal(['COPYING.LIB', 'LICENSE', 'NOTICE', 'README.md', 'package.json']);
+    // the notices and licence texts of the projects whose code files follow (README, Licence)
+    expect(readFileSync(join(project.packageDir, 'NOTICE'), 'utf8')).to.include('Apache License').and.include('From PyTorch:');
     expect(readFileSync(join(project.packageDir, 'LICENSE'), 'utf8')).to.match(/^MIT License\n/);
+    // the LGPL-2.1 text for the files that follow glibc's sine and cosine (README, Licence)
+    expect(readFileSync(join(project.packageDir, 'COPYING.LIB'), 'utf8')).to.match(/GNU LESSER GENERAL PUBLIC LICENSE\s+Version 2\.1/);
   });
 
   it('names its licence, repository, homepage and issue tracker', () => {

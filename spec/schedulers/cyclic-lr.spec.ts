@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { CyclicLR, InvalidArgumentError, InvalidStateError, PythonArithmeticError, VirtualOptimizer } from '../../lib';
+import { CyclicLR, InvalidArgumentError, InvalidStateError, PythonArithmeticError, SchedulerTypeError, VirtualOptimizer } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
 import { runScheduleWithMomentum } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
@@ -134,7 +134,7 @@ describe('CyclicLR', () => {
       'CyclicLR: option "baseLr" must have the same length as optimizer.paramGroups. baseLr has 3 values, paramGroups has 2.',
     );
     expect(make({ baseLr: 0.01, maxLr: 0.1, mode: 'triangle' })).to.throw(InvalidArgumentError, /^CyclicLR: mode is invalid and scaleFn is null/);
-    expect(make({ baseLr: 0.01, maxLr: 0.1, stepSizeUp: 0 })).to.throw(InvalidArgumentError, /"stepSizeUp" must be a non-zero number/);
+    expect(make({ baseLr: 0.01, maxLr: 0.1, stepSizeUp: 0 })).to.throw(InvalidArgumentError, /"stepSizeUp" must be a non-zero finite number/);
     expect(make({ baseLr: 0.01, maxLr: 0.1, stepSizeUp: 2, stepSizeDown: -2 })).to.throw(PythonArithmeticError, /division by zero/);
     expect(make({ baseLr: 0.01, maxLr: 0.1, scaleFn: 3 })).to.throw(InvalidArgumentError, /"scaleFn" must be a function/);
     expect(make({ maxLr: 0.1 })).to.throw(InvalidArgumentError, /"baseLr"/);
@@ -194,6 +194,37 @@ describe('CyclicLR', () => {
     const other = new CyclicLR(new VirtualOptimizer([{ lr: 0.3, momentum: 0.99 }]), { baseLr: 0.1, maxLr: 0.3, scaleFn: () => 0.25 });
     other.loadStateDict(state);
     expect([other.scaleMode, other.scaleFn(3)]).to.deep.equal(['iterations', 0.25]);
+  });
+
+  it('accepts stepSizeDown 0 as PyTorch does, and its state (step_ratio 1) loads back', () => {
+    // PyTorch 2.13: base_lr=0.1, max_lr=0.5, step_size_up=2, step_size_down=0 -> 0.1, 0.30000000000000004, 0.1, ...
+    const optimizer = new VirtualOptimizer([{ lr: 0.3, momentum: 0.9 }]);
+    const scheduler = new CyclicLR(optimizer, { baseLr: 0.1, maxLr: 0.5, stepSizeUp: 2, stepSizeDown: 0 });
+    expectBits(runScheduleWithMomentum(optimizer, scheduler, 4).lrs, [0.1, 0.30000000000000004, 0.1, 0.30000000000000004, 0.1]);
+    const state = scheduler.stateDict();
+    expect(state.step_ratio).to.equal(1);
+    const fresh = new CyclicLR(new VirtualOptimizer([{ lr: 0.3, momentum: 0.9 }]), { baseLr: 0.1, maxLr: 0.5, stepSizeUp: 2, stepSizeDown: 0 });
+    fresh.loadStateDict(state);
+    expect(fresh.stateDict()).to.deep.equal(state);
+  });
+
+  it('rejects an infinite step size, whose step ratio would make every lr NaN, before touching the groups', () => {
+    for (const options of [{ stepSizeUp: Infinity }, { stepSizeUp: 2, stepSizeDown: Infinity }, { stepSizeUp: 2, stepSizeDown: NaN }]) {
+      const optimizer = new VirtualOptimizer([{ lr: 0.3, momentum: 0.9 }]);
+      expect(() => new CyclicLR(optimizer, { baseLr: 0.1, maxLr: 0.5, ...options })).to.throw(InvalidArgumentError, /^CyclicLR: option "stepSize(Up|Down)" must be a/);
+      expect(optimizer.paramGroups[0]).to.deep.equal({ lr: 0.3, momentum: 0.9 });
+    }
+  });
+
+  it('throws a TypeError naming the value when a custom scaleFn returns no number', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.3, momentum: 0.9 }]);
+    const scaleFn = ((x: number) => (x < 2 ? 1 : undefined)) as unknown as (x: number) => number;
+    const scheduler = new CyclicLR(optimizer, { baseLr: 0.1, maxLr: 0.5, stepSizeUp: 1, scaleFn, scaleMode: 'iterations' });
+    optimizer.step();
+    scheduler.step();
+    const lr = optimizer.paramGroups[0].lr;
+    expect(() => scheduler.step()).to.throw(SchedulerTypeError, 'CyclicLR: scaleFn(2) returned undefined, expected a number');
+    expect(optimizer.paramGroups[0].lr).to.equal(lr);
   });
 
   it('rejects an invalid state dict without changing anything', () => {

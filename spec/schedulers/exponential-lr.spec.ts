@@ -33,23 +33,28 @@ describe('ExponentialLR', () => {
     expectBits(scheduler.getLastLr(), [9.999999999999999e305]);
   });
 
-  it('requires gamma as a number', () => {
+  it('requires gamma as a finite number', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
-    expect(() => new ExponentialLR(optimizer, {} as never)).to.throw(InvalidArgumentError, /ExponentialLR: option "gamma" must be a number, got undefined/).with.property('pythonType', 'TypeError');
-    expect(() => new ExponentialLR(optimizer, { gamma: '0.9' } as never)).to.throw(InvalidArgumentError, /"gamma" must be a number/);
+    expect(() => new ExponentialLR(optimizer, {} as never)).to.throw(InvalidArgumentError, /ExponentialLR: option "gamma" must be a finite number, got undefined/).with.property('pythonType', 'TypeError');
+    expect(() => new ExponentialLR(optimizer, { gamma: '0.9' } as never)).to.throw(InvalidArgumentError, /"gamma" must be a finite number/);
+    // NaN or Infinity could only produce NaN or infinite learning rates (0.1 * Infinity, then 0 * Infinity = NaN)
+    for (const gamma of [NaN, Infinity, -Infinity]) {
+      expect(() => new ExponentialLR(optimizer, { gamma })).to.throw(InvalidArgumentError, `ExponentialLR: option "gamma" must be a finite number, got ${gamma}`);
+    }
     expect(optimizer.paramGroups[0]).to.not.have.property('initial_lr');
   });
 
-  it('round-trips its state with PyTorch\'s keys, non-finite gamma as a string', () => {
+  it('round-trips its state with PyTorch\'s keys and rejects a gamma the constructor would reject', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
-    const scheduler = new ExponentialLR(optimizer, { gamma: Infinity });
+    const scheduler = new ExponentialLR(optimizer, { gamma: 0.25 });
     const state = scheduler.stateDict();
-    expect(state.gamma).to.equal('inf');
+    expect(state.gamma).to.equal(0.25);
     const other = new ExponentialLR(new VirtualOptimizer([{ lr: 0.1 }]), { gamma: 0.5 });
-    expect(() => other.loadStateDict({ ...state, gamma: 'big' })).to.throw(InvalidStateError, /"gamma" must be a number/);
-    other.loadStateDict({ ...state, gamma: 0.25 });
-    expect(other.gamma).to.equal(0.25);
+    for (const gamma of ['big', 'nan', 'inf', '-inf']) {
+      expect(() => other.loadStateDict({ ...state, gamma })).to.throw(InvalidStateError, /"gamma" must be a finite number/);
+    }
+    expect(other.gamma).to.equal(0.5);
     other.loadStateDict(state);
-    expect(other.gamma).to.equal(Infinity);
+    expect(other.gamma).to.equal(0.25);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { InvalidArgumentError, InvalidStateError, LambdaLR, VirtualOptimizer } from '../../lib';
+import { InvalidArgumentError, InvalidStateError, LambdaLR, SchedulerTypeError, VirtualOptimizer } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
 import { runScheduleAllGroups } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
@@ -83,6 +83,39 @@ describe('LambdaLR', () => {
     expect(restored.lrLambdas[0]).to.equal(halving);
     restored.step();
     expectBits(restored.getLastLr(), [0.0125, 0.025]);
+  });
+
+  it('throws a TypeError naming the class, the group and the value when a lambda returns no number (issue 13 #10)', () => {
+    // A forgotten return: PyTorch raises "unsupported operand type(s) for *: 'float' and 'NoneType'".
+    const forgot = ((epoch: number): void => {
+      void (0.95 ** epoch);
+    }) as unknown as (epoch: number) => number;
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }, { lr: 0.2 }]);
+    expect(() => new LambdaLR(optimizer, { lrLambda: [halving, forgot] })).to.throw(
+      SchedulerTypeError,
+      'LambdaLR: lrLambda of paramGroups[1] returned undefined at epoch 0, expected a number (does the function return its value?)',
+    );
+    // No NaN was written into the optimizer.
+    expect(optimizer.paramGroups.map((g) => g.lr)).to.deep.equal([0.1, 0.2]);
+    const later = new VirtualOptimizer([{ lr: 0.1 }]);
+    const scheduler = new LambdaLR(later, { lrLambda: (epoch) => (epoch < 2 ? 1 : ('0.5' as unknown as number)) });
+    later.step();
+    scheduler.step();
+    expect(() => scheduler.step()).to.throw(SchedulerTypeError, 'returned "0.5" at epoch 2').with.property('pythonType', 'TypeError');
+    expect(later.paramGroups[0].lr).to.equal(0.1);
+  });
+
+  it("multiplies by a boolean as Python multiplies by a bool (Python's bool is an int)", () => {
+    // Python: lambda e: e < 2 and 0.5  ->  0.5, 0.5, False (0.0)
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+    const scheduler = new LambdaLR(optimizer, { lrLambda: ((epoch: number) => epoch < 2 && 0.5) as unknown as (epoch: number) => number });
+    const lrs = [scheduler.getLastLr()[0]];
+    for (let i = 0; i < 2; i++) {
+      optimizer.step();
+      scheduler.step();
+      lrs.push(scheduler.getLastLr()[0]);
+    }
+    expectBits(lrs, [0.05, 0.05, 0]);
   });
 
   it('rejects lr_lambdas of the wrong length or kind, changing nothing', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { InvalidArgumentError, InvalidStateError, MultiplicativeLR, VirtualOptimizer, pymath } from '../../lib';
+import { InvalidArgumentError, InvalidStateError, MultiplicativeLR, SchedulerTypeError, VirtualOptimizer, pymath } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
 import { runSchedule } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
@@ -9,6 +9,14 @@ const halve = (): number => 0.5;
 const alternate = (epoch: number): number => (pymath.mod(epoch, 2) === 0 ? 0.5 : 0.25);
 
 describe('MultiplicativeLR', () => {
+  it('throws a TypeError naming the class and the value when the lambda returns no number, writing no NaN (issue 13 #10)', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
+    const scheduler = new MultiplicativeLR(optimizer, { lrLambda: (() => null) as unknown as () => number });
+    optimizer.step();
+    expect(() => scheduler.step()).to.throw(SchedulerTypeError, 'MultiplicativeLR: lrLambda of paramGroups[0] returned null at epoch 1, expected a number');
+    expect(optimizer.paramGroups[0].lr).to.equal(0.1);
+  });
+
   // Expected values below come from PyTorch 2.13 (torch.optim.lr_scheduler.MultiplicativeLR).
   it('multiplies the current lr by the lambda every step, leaving it unchanged at construction', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);

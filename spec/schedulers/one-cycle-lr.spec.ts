@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'chai';
-import { InvalidArgumentError, InvalidStateError, OneCycleLR, PythonArithmeticError, VirtualOptimizer } from '../../lib';
+import { InvalidArgumentError, InvalidStateError, OneCycleLR, PythonArithmeticError, VirtualOptimizer, type JsonValue } from '../../lib';
 import { expectBits } from '../helpers/expect-bits';
 import { runScheduleWithMomentum } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
@@ -203,6 +203,47 @@ describe('OneCycleLR', () => {
     expect(() => scheduler.loadStateDict({ ...state, total_steps: 0, last_epoch: 5 })).to.throw(InvalidStateError, /total_steps/);
     expect(() => scheduler.loadStateDict({ ...state, use_beta1: true, last_epoch: 5 })).to.throw(InvalidStateError, /use_beta1/);
     expect(scheduler.lastEpoch).to.equal(0);
+  });
+
+  it('loads only schedule phases the constructor could have built (issue 13 #10)', () => {
+    const optimizer = new VirtualOptimizer([{ lr: 0.3, momentum: 0.99 }]);
+    const scheduler = new OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 10, pctStart: 0.3 });
+    const state = scheduler.stateDict();
+    const before = JSON.stringify(state);
+    // As saved: [{ end_step: 2, ... }, { end_step: 9, ... }] (0.3 * 10 - 1, 10 - 1)
+    const phases = state._schedule_phases as Array<Record<string, JsonValue>>;
+    expect(phases.map((p) => p.end_step)).to.deep.equal([2, 9]);
+    const edits: Array<(p: Array<Record<string, JsonValue>>) => void> = [
+      (p) => (p[0].end_step = '-inf'),
+      (p) => (p[0].end_step = 'nan'),
+      (p) => (p[0].end_step = -2),
+      (p) => (p[0].end_step = 10),
+      (p) => (p[1].end_step = 8),
+      (p) => (p[1].start_lr = 'lr'),
+      (p) => (p[0].end_momentum = 'momentum'),
+      (p) => p.pop(),
+      (p) => p.push({ ...p[1] }),
+    ];
+    for (const edit of edits) {
+      const edited = JSON.parse(before) as typeof state;
+      edit(edited._schedule_phases as Array<Record<string, JsonValue>>);
+      expect(() => scheduler.loadStateDict(edited)).to.throw(InvalidStateError, /^OneCycleLR\.loadStateDict: key "_schedule_phases" must be the schedule phases of a 10-step cycle/);
+      expect(JSON.stringify(scheduler.stateDict())).to.equal(before);
+    }
+    // The three-phase layout of the same cycle: 2, 2 * 2 = 4, 9.
+    const three = new OneCycleLR(new VirtualOptimizer([{ lr: 0.3, momentum: 0.99 }]), { maxLr: 0.1, totalSteps: 10, threePhase: true });
+    const threeState = three.stateDict();
+    expect((threeState._schedule_phases as Array<Record<string, JsonValue>>).map((p) => p.end_step)).to.deep.equal([2, 4, 9]);
+    three.loadStateDict(threeState);
+    scheduler.loadStateDict(JSON.parse(before) as typeof state);
+  });
+
+  it('rejects a NaN divFactor or finalDivFactor, and a divFactor that overflows the initial lr, before touching the groups', () => {
+    for (const options of [{ divFactor: NaN }, { finalDivFactor: NaN }, { divFactor: 1e-310 }]) {
+      const optimizer = new VirtualOptimizer([{ lr: 0.3, momentum: 0.99 }]);
+      expect(() => new OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 10, ...options })).to.throw(InvalidArgumentError, /^OneCycleLR: option "(divFactor|finalDivFactor|maxLr \/ divFactor)" must be/);
+      expect(optimizer.paramGroups[0]).to.deep.equal({ lr: 0.3, momentum: 0.99 });
+    }
   });
 
   it('warns when getLr() is called outside step(), and still writes momentum', () => {

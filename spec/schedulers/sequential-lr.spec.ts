@@ -208,6 +208,31 @@ describe('SequentialLR', () => {
     expect(() => scheduler.loadStateDict(short)).to.throw(InvalidStateError, /_schedulers/);
   });
 
+  it('names where a bad child state sits: the parent, the path and the child class (issue 15 #7)', () => {
+    const { scheduler } = docExample();
+    const state = JSON.parse(JSON.stringify(scheduler.stateDict()));
+    state._schedulers[1].gamma = 'fast';
+    expect(() => scheduler.loadStateDict(state)).to.throw(
+      InvalidStateError,
+      /^SequentialLR\.loadStateDict: _schedulers\[1\] \(ExponentialLR\): key "gamma" must be a finite number, got "fast"$/,
+    );
+    state._schedulers[1] = { __scheduler__: 'StepLR' };
+    expect(() => scheduler.loadStateDict(state)).to.throw(
+      InvalidStateError,
+      /^SequentialLR\.loadStateDict: _schedulers\[1\] \(ExponentialLR\): key "__scheduler__" must be "ExponentialLR", got "StepLR"$/,
+    );
+    // Deeper: a ChainedScheduler inside a SequentialLR.
+    const optimizer = new VirtualOptimizer([{ lr: 1 }]);
+    const chained = new ChainedScheduler(null, { schedulers: [new ConstantLR(optimizer, { factor: 0.5 }), new ExponentialLR(optimizer, { gamma: 0.9 })] });
+    const outer = new SequentialLR(optimizer, { schedulers: [new StepLR(optimizer, { stepSize: 2 }), chained], milestones: [3] });
+    const nested = JSON.parse(JSON.stringify(outer.stateDict()));
+    nested._schedulers[1]._schedulers[0].factor = 'nan';
+    expect(() => outer.loadStateDict(nested)).to.throw(
+      InvalidStateError,
+      /^SequentialLR\.loadStateDict: _schedulers\[1\]\._schedulers\[0\] \(ConstantLR\): key "factor" must be a number in \(0, 1\], got "nan"$/,
+    );
+  });
+
   it('emits the optimizer-order warning of its children, as PyTorch does', () => {
     const optimizer = new VirtualOptimizer([{ lr: 1.0 }]);
     const a = new ExponentialLR(optimizer, { gamma: 0.5 });

@@ -131,9 +131,9 @@ describe('SWALR', () => {
       [{ swaLr: 0.005, annealStrategy: 'exp' }, /option "annealStrategy" must be one of "cos", "linear", got "exp"/],
       [{ swaLr: 0.005, annealEpochs: -1 }, /option "annealEpochs" must be an integer >= 0, got -1/],
       [{ swaLr: 0.05, annealEpochs: 2.5 }, /option "annealEpochs" must be an integer >= 0, got 2\.5/],
-      [{ swaLr: Number.NaN }, /option "swaLr" must be a finite number, got NaN/],
+      [{ swaLr: Number.NaN }, /option "swaLr" must be a finite number or a list of 2 such numbers, got NaN/],
       [{ swaLr: [0.1, Infinity] }, /option "swaLr\[1\]" must be a finite number, got Infinity/],
-      [{}, /option "swaLr" must be a finite number or a list of 2 numbers, got undefined/],
+      [{}, /option "swaLr" must be a finite number or a list of 2 such numbers, got undefined/],
       [{ swaLr: 0.1, anneal_epochs: 3 }, /unknown option "anneal_epochs"/],
     ];
     for (const [options, message] of cases) {

@@ -16,10 +16,10 @@ function rejects(state: unknown, message: RegExp): void {
 describe('StateReader', () => {
   it('names the class, the key, the expected type and the given value', () => {
     const state = { ...stepLR().stateDict(), gamma: 'half' };
-    rejects(state, /^StepLR\.loadStateDict: key "gamma" must be a number, got "half"$/);
-    rejects({ ...stepLR().stateDict(), base_lrs: [0.1] }, /^StepLR\.loadStateDict: key "base_lrs" must be a list of 2 numbers, got an array of length 1$/);
+    rejects(state, /^StepLR\.loadStateDict: key "gamma" must be a finite number, got "half"$/);
+    rejects({ ...stepLR().stateDict(), base_lrs: [0.1] }, /^StepLR\.loadStateDict: key "base_lrs" must be a list of 2 numbers, each a finite number, got an array of length 1$/);
     const { gamma: _gamma, ...missing } = stepLR().stateDict();
-    rejects(missing, /^StepLR\.loadStateDict: key "gamma" must be a number, got nothing \(missing\)$/);
+    rejects(missing, /^StepLR\.loadStateDict: key "gamma" must be a finite number, got nothing \(missing\)$/);
   });
 
   it('rejects anything that is not a state dict object', () => {

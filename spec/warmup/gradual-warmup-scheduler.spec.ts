@@ -136,7 +136,7 @@ describe('GradualWarmupScheduler', () => {
     const optimizer = new VirtualOptimizer([{ lr: 0.1 }]);
     expect(() => new GradualWarmupScheduler(optimizer, { multiplier: 0.5, totalEpoch: 3 })).to.throw(
       InvalidArgumentError,
-      'GradualWarmupScheduler: option "multiplier" must be a number >= 1, got 0.5',
+      'GradualWarmupScheduler: option "multiplier" must be a finite number >= 1, got 0.5',
     );
     expect(() => new GradualWarmupScheduler(optimizer, { multiplier: 1, totalEpoch: 0 })).to.throw(InvalidArgumentError, /"totalEpoch"/);
     expect(() => new GradualWarmupScheduler(optimizer, { multiplier: 1, totalEpoch: 2, afterScheduler: {} as never })).to.throw(
@@ -189,7 +189,7 @@ describe('GradualWarmupScheduler', () => {
     const state = warmup.stateDict();
     state.last_epoch = 7;
     state.after_scheduler = { ...(state.after_scheduler as object), __scheduler__: 'ExponentialLR' };
-    expect(() => warmup.loadStateDict(state)).to.throw(InvalidStateError, /StepLR\.loadStateDict: key "__scheduler__" must be "StepLR", got "ExponentialLR"/);
+    expect(() => warmup.loadStateDict(state)).to.throw(InvalidStateError, /^GradualWarmupScheduler\.loadStateDict: after_scheduler \(StepLR\): key "__scheduler__" must be "StepLR", got "ExponentialLR"$/);
     expect(JSON.stringify(warmup.stateDict())).to.equal(before);
   });
 });
@@ -201,7 +201,7 @@ describe('GradualWarmupScheduler state', () => {
     const state = warmup.stateDict();
     expect(() => warmup.loadStateDict({ ...state, multiplier: 0.5 })).to.throw(
       InvalidStateError,
-      'GradualWarmupScheduler.loadStateDict: key "multiplier" must be a number >= 1, got 0.5',
+      'GradualWarmupScheduler.loadStateDict: key "multiplier" must be a finite number >= 1, got 0.5',
     );
     expect(() => warmup.loadStateDict({ ...state, total_epoch: 0 })).to.throw(InvalidStateError, /key "total_epoch" must be a non-zero number, got 0/);
     expect(warmup.stateDict()).to.deep.equal(state);

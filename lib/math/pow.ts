@@ -1,0 +1,254 @@
+/*! tfjs-lr-scheduler lib/math/pow: follows ARM optimized-routines' pow (math/pow.c, glibc's e_pow.c), Copyright (c) 2018 Arm Limited; MIT */
+/**
+ * x ** y exactly as glibc 2.29 and later computes it on x86-64 with FMA (`__ieee754_pow_fma`,
+ * which CPython's `**` on floats calls): a port, operation for operation, of ARM
+ * optimized-routines' pow (math/pow.c; glibc's sysdeps/ieee754/dbl-64/e_pow.c and
+ * e_pow_log_data.c). The table and coefficients are optimized-routines' (`__pow_log_data`,
+ * N = 128); the exp part is ./exp's.
+ *
+ * x^y = exp(y log x): log x as hi + lo with about 15 bits beyond double precision (x = 2^k z,
+ * log(x) = k ln2 + log(c) + log1p(z/c - 1), 1/c having so few bits that z/c - 1 is exact), then
+ * y (hi + lo) as ehi + elo and exp(ehi + elo).
+ *
+ * glibc's FMA build fuses ten steps of log_inline (two of them explicit fma calls) and two of
+ * y * (hi + lo) (one an explicit fma), read off libm's disassembly; exp_inline is ./exp's. powExact follows the C with
+ * each fused step emulated exactly (./fma). powFast, the usual path, evaluates them in plain
+ * double arithmetic with a bound on how far that moves lo from glibc's; it checks that glibc's
+ * rounding of hi + lo is certain, carries the bound through y * lo into ./exp's expFast, and
+ * leaves the rare undecided cases to powExact (see ./exp for the form of the bound).
+ *
+ * Copyright (c) 2018, Arm Limited. SPDX-License-Identifier: MIT OR Apache-2.0 WITH LLVM-exception.
+ * MIT License: Permission is hereby granted, free of charge, to any person obtaining a copy of
+ * this software and associated documentation files (the "Software"), to deal in the Software
+ * without restriction, including without limitation the rights to use, copy, modify, merge,
+ * publish, distribute, sublicense, and/or sell copies of the Software, and to permit persons to
+ * whom the Software is furnished to do so, subject to the following conditions: The above
+ * copyright notice and this permission notice shall be included in all copies or substantial
+ * portions of the Software. THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND,
+ * EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR
+ * A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE
+ * LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR
+ * OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+ * IN THE SOFTWARE.
+ */
+import { base64Bytes, F64, I32, OUT, POW2, SPLIT, U } from './bits';
+import { EXP_IN, expExact, expFastIn } from './exp';
+import { fma } from './fma';
+
+/**
+ * __pow_log_data.tab (lib/math/gen-data.py) in rows of 15 bytes: invc * 256 - 182, logc * 2^43
+ * (6 bytes, signed), logctail (a double), little-endian; decoded into POW_TAB as invc, logc,
+ * logctail.
+ */
+const DATA = 'tMeooW86/YBWNygktPo8sv8USMhF/SD34NgIpRy9sFUXHTFR/W1QttWkYiO9rkEaT6pc/dVnsJ7khOa8rBFRDTRo/eA+KZNpGwS9qnS8h85z/cyETEgv2BM9qCsv73l//ToLgu3zQtw8ptdSdTaL/WCUUYbGsSA9pPCsTASX/ZKAxdRNWSU9otyjqOOi/dgrt5keeyY9oC+EvdSu/T+wz7YUyhU9oC+EvdSu/T+wz7YUyhU9nhGGwNe6/XbaUygkWha9nM3S5+zG/QRU52i8rx+9mouKahTT/fCogjPGHx89mDfKgE7f/WZaBf3EqCa9lo6xY5vr/Q4D9H7uawy9lGZpTfv3/X8t9J64NvC8lGZpTfv3/X8t9J64NvC8khwqeW4E/oc8masqVw09kDpCI/UQ/iSvhpy3Jis9jlEdiY8d/hD/P1RPLxe9jARL6T0q/htoyruRuiE9ilaGgwA3/jSEn2hPeSc9ilaGgwA3/jSEn2hPeSc9iCe9mNdD/o+3izGwThk9hvQXa8NQ/maQzT9jTro8hNUBPsRd/urBRtxkjCW9hNUBPsRd/urBRtxkjCW9grswVtpq/uPUwQTZ0Sq9gPOt+QV4/gn623+/vSs9fvLeb0eF/lhKU3KQ2ys9fvLeb0eF/lhKU3KQ2ys9fGOOAZ+S/mbisqNq5BC9eof1+Ayg/jlQEJ9Dnh69eof1+Ayg/jlQEJ9Dnh69eOXFoZGt/o9bB5CL3iC9dkgzSS27/jx4NWHBDBc9dkgzSS27/jx4NWHBDBc9dBf+PeDI/jpUJ02GePE8cgF+0KrW/gjEcRcwjSS9cAqtUo3k/pajERikgC69cAqtUo3k/pajERikgC69bvcyGIjy/vRb6IiWaQo9bvcyGIjy/vRb6IiWaQo9bCFxdpsA//Izo1xUdSW9aqiOxMcO/zwA8CosNCo9aqiOxMcO/zwA8CosNCo9aCKFWw0d/wa+X1hXDB29Zqktlmwr/8iqW+g1OSU9Zqktlmwr/8iqW+g1OSU9ZHNO0eU5/2hWL00pfBM9ZHNO0eU5/2hWL00pfBM9YtWoa3lI/9pzM8k3lya9YM8HxidX/1dexmFbAh89YM8HxidX/1dexmFbAh89XiFPQ/Fl/98T+czaXiw9XiFPQ/Fl/98T+czaXiw9XOSKSNZ0/wmjj3ZefBQ9Wrr/PNeD/5GONoOeWS09Wrr/PNeD/5GONoOeWS09WJo7ivSS/0xw1uV6ghw9WJo7ivSS/0xw1uV6ghw9VjUnnC6i/+6h8jRG/Cy9VjUnnC6i/+6h8jRG/Cy9VAUY4YWx/6r+JvW3AvU8VAUY4YWx/6r+JvW3AvU8UhDjyfrA/+QJfnwmgCm9UhDjyfrA/+QJfnwmgCm9UFXwyY3Q/zmm+pNUjSi9TgRPVz/g/5ym0/Z8Ht+8TgRPVz/g/5ym0/Z8Ht+8THjK6g/w/+RA2g0/4hm9THjK6g/w/+RA2g0/4hm9SgAAAAAAAAAAAAAAAAAASgAAAAAAAAAAAAAAAAAASIl1FRAQAOgrnZlrxxC9RiexrEAgANL34gZb3CO9RJJRSpIwADQMWjK6oCq9Qp0ndgVBAFPX8VzAEQE9QLhQu5pRACj9vXVzFiy9Pn9SqFJiAH0mWtCVeRm9PHc3zy1zAAco2EfyaBq9OxsAx6h7AHs7yU8+EQ69OTOK3rmMAJueDVZdMiW9N48+re+dANdO26VeyCw9Nb1s0kqvAB4dXTwGaSy9NFZXmAa4ADLtnamNHuw8Msrq8prJANpHvTpcESM9MGttRFbbAOVo9yuAkBO9L+INwELkANOsWsbRRiY9LVEYzDn2AOBF5q9owC29LN/OiUT/AP0KoU/WNCW9Kn4i6HgRAfIHLc547yE9KT/it6IaATSZOESOpyw9J2jIEBYtAaG0gctsnQM9JlkBy182AYlySyOoL8Y8JDsz2BNJAXi2/VR5gyU9IxtKXn5SAcd9aeXoMyY9IcHo63RlAXguPCyLzxk9IFe3KAFvAeEhnOWNESW9H0VU2Jh4AQVDkXAQZhy9HZCz/uqLAdEs6apUPQe9HHDPraWVAW//oFgo8gc9Gq7I0z6pAWkhVlBDcii9Gb11hR2zAarhrE6NNQy9GL6Dcwi9AbYSVFnESy29FwFvvP/GAdIrlsVy7PG8FUkN2xPbATWwFfcq/yq9FHH+7zDlATD0QWAnEsI8E9BN3lrvARGOu2UVIcq8EjvLxpH5ATDfDMrsyxs9EKsJDCcOApFO7RbbnPg8DyzsrIUYAunqPBaLGCc9Dv1E0PEiAhzwpWMOISy9DZ91mWstAoEWpffNmis9DE1rLPM3Are9R1Htpiw9C9ehrYhCAuq6Rrrehwo9CZKbD95XAvQEUEr6nCo9CGw6PJ5iArg8IdN64ii9B8LX7mxtAsh38bDNbhE9BmbmTkp4Aly9BrZUOxg9Bb16hDaDAp3gkOw25Ag9BDlOuDGOAnXWZwnOJy+9A+bCEzyZAqTYChuJIC69AhTnwFWkAlnHZIFwvi49ARp56n6vAu9AXe7trR89ACzru7e6AtxlpAgqCwq9';
+export const POW_TAB = /* @__PURE__ */ decodeTable(DATA);
+
+function decodeTable(text: string): Float64Array {
+  const bytes = base64Bytes(text);
+  const view = new DataView(bytes.buffer);
+  const tab = new Float64Array(384);
+  for (let i = 0; i < 128; i++) {
+    const o = 15 * i;
+    tab[3 * i] = (bytes[o] + 182) / 256;
+    tab[3 * i + 1] = (view.getInt16(o + 5, true) * 4294967296 + view.getUint32(o + 1, true)) / 8796093022208;
+    tab[3 * i + 2] = view.getFloat64(o + 7, true);
+  }
+  return tab;
+}
+
+const LN2_HI = 0.6931471805598903; // 0x1.62e42fefa3800p-1
+const LN2_LO = 5.497923018708371e-14; // 0x1.ef35793c76730p-45
+// log1p(r) - r - A0 r^2 for |r| < 0x1.6bp-8, coefficients pre-scaled as glibc's (A0 = -0.5)
+const A1 = -0.6666666666666679; // 0x1.555555555556p-2 * -2
+const A2 = 0.5000000000000007; // -0x1.0000000000006p-2 * -2
+const A3 = 0.7999999995323976; // 0x1.999999959554ep-3 * 4
+const A4 = -0.6666666663487739; // -0x1.555555529a47ap-3 * 4
+const A5 = -1.142909628459501; // 0x1.2495b9b4845e9p-3 * -8
+const A6 = 1.0000415263675542; // -0x1.0002b8b263fc3p-3 * -8
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+/**
+ * glibc's results for |y| < 2^-65 (1 + y or 1 - y) and |y| >= 2^63 (overflow or underflow), or
+ * NaN when y is neither.
+ */
+function powOutside(x: number, y: number): number {
+  const ay = Math.abs(y);
+  if (ay < 2.710505431213761e-20) return x > 1 ? 1 + y : 1 - y;
+  if (ay >= 9223372036854775808) return x > 1 === y > 0 ? Infinity : 0;
+  return NaN;
+}
+
+/** x = 2^k z, z in [0x1.69555p-1, 0x1.69555p0): writes z, the row's invc and log c to LOGX, k to KI[0], the row to KI[1]. */
+const LOGX = /* @__PURE__ */ new Float64Array(1);
+const KI = /* @__PURE__ */ new Int32Array(2);
+
+function reduce(x: number): void {
+  // a subnormal x is normalised, its exponent kept in the integer (ix = bits(x 2^52) - 52 << 52)
+  const shift = x < MIN_NORMAL ? 52 : 0;
+  const xn = shift === 0 ? x : x * 4503599627370496;
+  F64[0] = xn;
+  // tmp = ix - OFF, OFF = 0x3fe6955500000000 (high words only: OFF's low word is 0)
+  const tmp = I32[1] - (shift << 20) - 0x3fe69555;
+  const k = tmp >> 20;
+  KI[0] = k;
+  KI[1] = (tmp >>> 13) & 127;
+  // z = asdouble(ix - (tmp & 0xfff << 52)) = x 2^-k, exactly
+  LOGX[0] = xn * POW2[1074 - k - shift];
+}
+
+/** r = fma(z, invc, -1), exact: invc has at most 9 bits, so zh invc - 1 and zl invc are exact. */
+function zOverCMinusOne(z: number, invc: number): number {
+  const zh = SPLIT * z - (SPLIT * z - z);
+  return zh * invc - 1 + (z - zh) * invc;
+}
+
+/**
+ * glibc's pow(x, y) for finite x > 0, x != 1, finite y != 0 (Python's `**` settles the other
+ * cases first), every fused step emulated: Infinity on overflow, 0 on underflow.
+ */
+export function powExact(x: number, y: number): number {
+  const outside = powOutside(x, y);
+  if (outside === outside) return outside;
+  // log_inline
+  reduce(x);
+  const k = KI[0];
+  const i = 3 * KI[1];
+  const r = zOverCMinusOne(LOGX[0], POW_TAB[i]);
+  const t1 = k * LN2_HI + POW_TAB[i + 1];
+  const t2 = t1 + r;
+  const lo1 = fma(k, LN2_LO, POW_TAB[i + 2]);
+  const lo2 = t1 - t2 + r;
+  const ar = -0.5 * r;
+  const ar2 = r * ar;
+  const ar3 = r * ar2;
+  const hi = t2 + ar2;
+  const lo3 = fma(ar, r, -ar2);
+  const lo4 = t2 - hi + ar2;
+  // p = ar3 (A1 + r A2 + ar2 (A3 + r A4 + ar2 (A5 + r A6))), five steps fused, and the sum lo
+  const q = fma(ar2, fma(ar2, fma(r, A6, A5), fma(r, A4, A3)), fma(r, A2, A1));
+  const lo = fma(ar3, q, lo1 + lo2 + lo3 + lo4);
+  const logHi = hi + lo;
+  const logLo = hi - logHi + lo;
+  // ehi + elo = y (logHi + logLo): elo = y logLo + fma(y, logHi, -ehi), fused
+  const ehi = y * logHi;
+  return expExact(ehi, fma(y, logLo, fma(y, logHi, -ehi)));
+}
+
+/**
+ * powExact(x, y) with the fused steps of log_inline in plain arithmetic: writes glibc's result
+ * to OUT[0] and returns true when that is certain, else returns false.
+ */
+export function powFast(x: number, y: number): boolean {
+  POW_IN[0] = x;
+  POW_IN[1] = y;
+  return powFastIn();
+}
+
+/** The arguments of powFastIn, x and y (doubles passed to a call V8 does not inline are boxed). */
+const POW_IN = /* @__PURE__ */ new Float64Array(2);
+
+/**
+ * log_inline(x) of the last x whose logarithm powFast worked out, for the next calls with the
+ * same base (gamma ** epoch, 0.95 ** e): x, log_inline's hi, its results logHi and logLo, a bound
+ * on logLo's distance from glibc's, and the Veltkamp halves of logHi. x is NaN until the first.
+ */
+const LOG_OF = /* @__PURE__ */ new Float64Array([NaN, 0, 0, 0, 0, 0, 0]);
+
+/**
+ * log_inline(POW_IN[0]) with its fused steps in plain arithmetic: into LOG_OF when glibc's
+ * logHi = RN(hi + lo) is certain, else returns false.
+ */
+function logInlineFast(): boolean {
+  const x = POW_IN[0];
+  // reduce(x), inline
+  const shift = x < MIN_NORMAL ? 52 : 0;
+  const xn = shift === 0 ? x : x * 4503599627370496;
+  F64[0] = xn;
+  const tmp = I32[1] - (shift << 20) - 0x3fe69555;
+  const k = tmp >> 20;
+  const i = 3 * ((tmp >>> 13) & 127);
+  const z = xn * POW2[1074 - k - shift];
+  const zh = SPLIT * z - (SPLIT * z - z);
+  const r = zh * POW_TAB[i] - 1 + (z - zh) * POW_TAB[i];
+  const t1 = k * LN2_HI + POW_TAB[i + 1];
+  const t2 = t1 + r;
+  const p1 = k * LN2_LO;
+  const lo1 = p1 + POW_TAB[i + 2];
+  const lo2 = t1 - t2 + r;
+  const r2 = r * r;
+  const ar2 = -0.5 * r2; // = r * (-0.5 r), both exact scalings of one rounding
+  const ar3 = r * ar2;
+  const hi = t2 + ar2;
+  // lo3 = fma(ar, r, -ar2) = -0.5 (r r - r2): the exact error of r2 (Dekker's square), halved
+  const rh = SPLIT * r - (SPLIT * r - r);
+  const rl = r - rh;
+  const lo3 = -0.5 * (rh * rh - r2 + 2 * rh * rl + rl * rl);
+  const lo4 = t2 - hi + ar2;
+  const s12 = lo1 + lo2;
+  const s123 = s12 + lo3;
+  const s = s123 + lo4;
+  const lo = s + ar3 * (A1 + r * A2 + ar2 * (A3 + r * A4 + ar2 * (A5 + r * A6)));
+  // |r| < 2^-7: the polynomial is within 2.7u of glibc's, lo within
+  // u (|k LN2_LO| + 2 |lo1| + 2 (|s12| + |s123| + |s|) + 3.4 |ar3| + 2 |lo|) (the largest error
+  // seen in 2 million random arguments was 0.49 of that)
+  const blo =
+    U *
+    (Math.abs(p1) +
+      2 * (Math.abs(lo1) + Math.abs(s12) + Math.abs(s123) + Math.abs(s) + Math.abs(lo)) +
+      3.5 * Math.abs(ar3));
+  // glibc's logHi = RN(hi + lo) is certain when both ends of lo's range round alike
+  const bb = blo + 2 * U * (Math.abs(lo) + blo);
+  const logHi = hi + (lo - bb);
+  if (logHi !== hi + (lo + bb)) return false;
+  const logLo = hi - logHi + lo;
+  const lh = SPLIT * logHi - (SPLIT * logHi - logHi);
+  LOG_OF[0] = x;
+  LOG_OF[1] = hi;
+  LOG_OF[2] = logHi;
+  LOG_OF[3] = logLo;
+  LOG_OF[4] = blo + 2 * U * Math.abs(logLo); // logLo's distance from glibc's
+  LOG_OF[5] = lh;
+  LOG_OF[6] = logHi - lh;
+  return true;
+}
+
+/** powFast(POW_IN[0], POW_IN[1]). */
+function powFastIn(): boolean {
+  const y = POW_IN[1];
+  const ay = Math.abs(y);
+  if (!(ay >= 2.710505431213761e-20 && ay < 9223372036854775808)) {
+    OUT[0] = powOutside(POW_IN[0], y);
+    return true;
+  }
+  if (POW_IN[0] !== LOG_OF[0] && !logInlineFast()) return false;
+  // ehi = y (hi + lo) within 2^-12 of y hi: above 711 exp_inline overflows, below -747 it
+  // underflows to 0 (e^-747 < 2^-1077, a quarter of the smallest subnormal)
+  const yhi = y * LOG_OF[1];
+  if (!(yhi < 711 && yhi > -747)) {
+    OUT[0] = yhi > 0 ? Infinity : 0;
+    return true;
+  }
+  const logHi = LOG_OF[2];
+  const logLo = LOG_OF[3];
+  const ehi = y * logHi;
+  // ehi's exact error fma(y, logHi, -ehi) (Dekker's product)
+  const yh = SPLIT * y - (SPLIT * y - y);
+  const yl = y - yh;
+  const lh = LOG_OF[5];
+  const ll = LOG_OF[6];
+  const err = yh * lh - ehi + yh * ll + yl * lh + yl * ll;
+  const py = y * logLo;
+  const elo = py + err;
+  // elo = fma(y, logLo, err) evaluated unfused, from logLo within LOG_OF[4] of glibc's
+  EXP_IN[0] = ehi;
+  EXP_IN[1] = elo;
+  EXP_IN[2] = 1.01 * (ay * LOG_OF[4] + U * (Math.abs(py) + 2 * Math.abs(elo)));
+  return expFastIn();
+}
+
+/** glibc's pow(x, y) for finite x > 0, x != 1, finite y != 0 (see powExact). */
+export function glibcPow(x: number, y: number): number {
+  POW_IN[0] = x;
+  POW_IN[1] = y;
+  return powFastIn() ? OUT[0] : powExact(x, y);
+}
