@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { benchConfig, stepperFor } from './cases';
-import { registeredSchedulers, setWarningHandler, type ScheduleConfig } from './library';
+import { loadLibrary, registeredSchedulers, setWarningHandler, type ScheduleConfig } from './library';
 import { collectGarbage, gcAvailable, now } from './timing';
 import { buildTfjs, columnConfig, type TfjsColumn } from './tfjs-setup';
 
@@ -57,9 +57,6 @@ interface Soak {
 }
 
 let warnings = 0;
-setWarningHandler(() => {
-  warnings += 1;
-});
 
 function sample(step: number): Sample {
   collectGarbage();
@@ -102,6 +99,9 @@ function kb(bytes: number): string {
 }
 
 function main(): void {
+  setWarningHandler(() => {
+    warnings += 1;
+  });
   tf.setBackend('cpu');
   if (!gcAvailable()) throw new Error('run with node --expose-gc (npm run soak does)');
   const classes = registeredSchedulers().filter((name) => only === null || only.includes(name));
@@ -139,4 +139,7 @@ function main(): void {
   process.stdout.write(`${[line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n')}\n`);
 }
 
-main();
+loadLibrary().then(main, (error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

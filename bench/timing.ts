@@ -30,6 +30,10 @@ export function collectGarbage(): void {
   }
 }
 
+export function gcAvailable(): boolean {
+  return gc !== undefined;
+}
+
 /** Nanoseconds since an arbitrary origin, as a double (exact below 2^53 ns, i.e. 104 days). */
 export function now(): number {
   return Number(process.hrtime.bigint());
