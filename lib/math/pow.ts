@@ -250,5 +250,8 @@ function powFastIn(): boolean {
 export function glibcPow(x: number, y: number): number {
   POW_IN[0] = x;
   POW_IN[1] = y;
-  return powFastIn() ? OUT[0] : powExact(x, y);
+  // Both results through OUT: with `fast ? OUT[0] : powExact(x, y)`, V8 may merge the unboxed fast
+  // result with the slow call's boxed one as a boxed number, a heap number per call.
+  if (!powFastIn()) OUT[0] = powExact(x, y);
+  return OUT[0];
 }

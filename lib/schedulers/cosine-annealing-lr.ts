@@ -1,6 +1,6 @@
 import { PythonArithmeticError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
-import { PI, cos, mod } from '../math';
+import { PI, cos } from '../math';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
 import { encodeFloat } from '../state/encoding';
@@ -42,6 +42,9 @@ export class CosineAnnealingLR extends LRScheduler {
   /** The argument and value of the last `cos` of the chainable form (see `cachedCos`). */
   private cosArgument = Number.NaN;
   private cosValue = Number.NaN;
+  /** `1 - cos(pi / T_max)` and the `T_max` it was computed for. */
+  private riseTMax = Number.NaN;
+  private riseValue = Number.NaN;
 
   constructor(optimizer: OptimizerLike, options: CosineAnnealingLROptions) {
     const check = new OptionChecker('CosineAnnealingLR', options).known(['tMax', 'etaMin', 'lastEpoch']);
@@ -55,7 +58,7 @@ export class CosineAnnealingLR extends LRScheduler {
 
   override getLr(): readonly number[] {
     if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
-    const groups = this.optimizer.paramGroups;
+    const groups = this.groups;
     const lrs = this.nextLrs;
     const { etaMin, tMax, lastEpoch } = this;
     if (this.isInitial) {
@@ -64,8 +67,14 @@ export class CosineAnnealingLR extends LRScheduler {
       // PyTorch's operation order here is `last_epoch * pi / T_max` (the closed form has `pi * last_epoch / T_max`).
       const factor = 1 + cos((lastEpoch * PI) / tMax);
       for (let i = 0; i < groups.length; i++) lrs[i] = etaMin + ((this.baseLrs[i] - etaMin) * factor) / 2;
-    } else if (mod(lastEpoch - 1 - tMax, 2 * tMax) === 0) {
-      const rise = 1 - cos(PI / tMax);
+    } else if ((lastEpoch - 1 - tMax) % (2 * tMax) === 0) {
+      // Python's `%` is 0 exactly when JavaScript's is (tMax is never 0). `1 - cos(pi / T_max)`
+      // depends on T_max only: computed when it changes, not once per period.
+      if (tMax !== this.riseTMax) {
+        this.riseValue = 1 - cos(PI / tMax);
+        this.riseTMax = tMax;
+      }
+      const rise = this.riseValue;
       for (let i = 0; i < groups.length; i++) lrs[i] = groups[i].lr + ((this.baseLrs[i] - etaMin) * rise) / 2;
     } else {
       const denominator = 1 + this.cachedCos((PI * (lastEpoch - 1)) / tMax);

@@ -240,7 +240,15 @@ export class CyclicLR extends LRScheduler {
     const scaleArgument = this.scaleMode === 'cycle' ? cycle : lastEpoch;
     // PyTorch calls scale_fn for every group and every momentum; a built-in one is pure, so it is
     // computed once (a custom one is still called every time, as it may count its calls).
-    const builtInScale = this.scaleFnCustom === null ? this.scaleFn(scaleArgument) : 0;
+    // scaleFn()'s built-in branch, inline: a number returned from a call V8 does not inline is
+    // boxed, one heap number per step.
+    let builtInScale = 0;
+    if (this.scaleFnCustom === null) {
+      const mode = this.mode;
+      if (mode === 'triangular2') builtInScale = 1 / pow(2.0, scaleArgument - 1);
+      else if (mode === 'exp_range') builtInScale = pow(this.gamma, scaleArgument);
+      else builtInScale = 1.0;
+    }
     const lrs = this.nextLrs;
     for (let i = 0; i < lrs.length; i++) {
       const baseHeight = (this.maxLrs[i] - this.baseLrs[i]) * scaleFactor;
