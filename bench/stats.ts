@@ -3,6 +3,7 @@
  * medians as a bootstrap confidence interval (resampling whole rounds, so the arms measured in the
  * same round stay paired and a slow phase of the machine weighs on all of them alike).
  */
+import { random } from '../spec/fuzz/target';
 
 export function median(values: ArrayLike<number>): number {
   const sorted = Array.from(values).sort((a, b) => a - b);
@@ -18,18 +19,6 @@ export interface Estimate {
   high: number;
 }
 
-/** A small deterministic PRNG (mulberry32), so two runs resample alike. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * `statistic(rows)` on the rows, with a 95% interval from `resamples` bootstrap resamples of the
  * rows (each row is one round: the arms measured in it).
@@ -37,7 +26,7 @@ function random(seed: number): () => number {
 export function bootstrap<Row>(rows: readonly Row[], statistic: (rows: readonly Row[]) => number, resamples = 400, seed = 1): Estimate {
   const value = statistic(rows);
   if (rows.length < 2) return { value, low: Number.NaN, high: Number.NaN };
-  const next = random(seed);
+  const next = random(seed); // deterministic: two runs resample alike
   const values: number[] = [];
   const sample: Row[] = new Array<Row>(rows.length);
   for (let r = 0; r < resamples; r++) {

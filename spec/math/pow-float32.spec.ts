@@ -1,19 +1,8 @@
 import { expect } from 'chai';
 import { pow } from '../../lib/math';
 import { powFloat32 } from '../../lib/math/pow-float32';
+import { random } from '../fuzz/target';
 import { thrown } from '../helpers/errors';
-
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('powFloat32', () => {
   it('rounds to the float32 of Python\'s x ** y for Adam-like betas and steps', () => {
