@@ -120,6 +120,9 @@ export class CyclicLR extends LRScheduler {
   private scaleFnCustom: CyclicLRScaleFn | null;
   /** Reused buffer for the momentums of one step. */
   private readonly pendingMomentums: number[];
+  /** triangular2's scale `1 / 2.0 ** (cycle - 1)` and the cycle it was computed for. */
+  private halvings = Number.NaN;
+  private halvingsCycle = Number.NaN;
 
   constructor(optimizer: OptimizerLike, options: CyclicLROptions) {
     const check: OptionChecker = new OptionChecker('CyclicLR', options).known(OPTION_NAMES);
@@ -241,12 +244,17 @@ export class CyclicLR extends LRScheduler {
     // PyTorch calls scale_fn for every group and every momentum; a built-in one is pure, so it is
     // computed once (a custom one is still called every time, as it may count its calls).
     // scaleFn()'s built-in branch, inline: a number returned from a call V8 does not inline is
-    // boxed, one heap number per step.
+    // boxed, one heap number per step. triangular2's `1 / 2.0 ** (cycle - 1)` changes once a cycle.
     let builtInScale = 0;
     if (this.scaleFnCustom === null) {
       const mode = this.mode;
-      if (mode === 'triangular2') builtInScale = 1 / pow(2.0, scaleArgument - 1);
-      else if (mode === 'exp_range') builtInScale = pow(this.gamma, scaleArgument);
+      if (mode === 'triangular2') {
+        if (scaleArgument !== this.halvingsCycle) {
+          this.halvings = 1 / pow(2.0, scaleArgument - 1);
+          this.halvingsCycle = scaleArgument;
+        }
+        builtInScale = this.halvings;
+      } else if (mode === 'exp_range') builtInScale = pow(this.gamma, scaleArgument);
       else builtInScale = 1.0;
     }
     const lrs = this.nextLrs;
