@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { packageEntries, readPackageJson } from '../../scripts/package-entries';
-import { ROOT, packedPackage, run, userProject, type UserProject } from './packed';
+import { ROOT, STALE_FILE, packedPackage, run, userProject, type UserProject } from './packed';
 
 /** The relative imports and re-exports of a built module (`import ... from "./x.mjs"`). */
 function relativeImports(source: string): string[] {
@@ -49,6 +49,8 @@ describe('the packed package', function () {
       (file) => !/^dist\/.+\.(mjs|cjs|d\.mts|d\.cts|mjs\.map)$/.test(file) && !/^docs\/examples\/[\w-]+\.json$/.test(file),
     );
     expect(unexpected).to.deep.equal(['COPYING.LIB', 'LICENSE', 'README.md', 'package.json']);
+    // the build empties dist/ first, so nothing an earlier build left there is packed
+    expect(files).to.not.include(STALE_FILE);
     expect(readFileSync(join(project.packageDir, 'LICENSE'), 'utf8')).to.match(/^MIT License\n/);
     // the LGPL-2.1 text for the files that follow glibc's sine and cosine (README, Licence)
     expect(readFileSync(join(project.packageDir, 'COPYING.LIB'), 'utf8')).to.match(/GNU LESSER GENERAL PUBLIC LICENSE\s+Version 2\.1/);
