@@ -121,11 +121,6 @@ export class OptionChecker {
     return value;
   }
 
-  /** A finite number > 0. */
-  positive(name: string, value: unknown, fallback?: number): number {
-    return this.number(name, value, fallback, 'a positive number', (n) => n > 0 && Number.isFinite(n));
-  }
-
   /** An integer (Python int). */
   integer(name: string, value: unknown, fallback?: number, expected = 'an integer', accept?: (n: number) => boolean): number {
     return this.number(name, value, fallback, expected, (n) => Number.isInteger(n) && (accept === undefined || accept(n)));

@@ -31,6 +31,9 @@ const differs = (a: unknown, b: unknown): boolean => typeof a === 'number' && ty
 /** Python's repr of a hyper-parameter's value (a float or a bool). */
 const repr = (value: unknown): string => (typeof value === 'boolean' ? (value ? 'True' : 'False') : floatRepr(value as number));
 
+/** Why a value differs from what the tfjs optimizer was constructed with. */
+const builtWith = (className: string, field: string, value: unknown): string => `the tfjs ${className} optimizer was built with ${field} ${repr(value)}`;
+
 const RULES: Readonly<Record<string, Rule>> = {
   weight_decay: (value, _className, _config, group) => {
     if (typeof value !== 'number' || value === 0) return undefined;
@@ -54,22 +57,22 @@ const RULES: Readonly<Record<string, Rule>> = {
   centered: (value, className, config) => {
     if (typeof value !== 'boolean') return undefined;
     if (className !== 'RMSProp') return value ? 'only tfjs RMSProp has a centered variant' : undefined;
-    return value !== (config.centered === true) ? `the tfjs RMSProp optimizer was built with centered ${repr(config.centered === true)}` : undefined;
+    return value !== (config.centered === true) ? builtWith('RMSProp', 'centered', config.centered === true) : undefined;
   },
   eps: (value, className, config) => {
     if (typeof value !== 'number') return undefined;
     if (typeof config.epsilon === 'number') {
-      return differs(value, config.epsilon) ? `the tfjs ${className} optimizer was built with epsilon ${repr(config.epsilon)}` : undefined;
+      return differs(value, config.epsilon) ? builtWith(className, 'epsilon', config.epsilon) : undefined;
     }
     return className === 'Adagrad' ? "tfjs Adagrad uses the backend's epsilon (1e-07 on float32 backends)" : undefined;
   },
   alpha: (value, className, config) =>
-    className === 'RMSProp' && differs(value, config.decay) ? `the tfjs RMSProp optimizer was built with decay ${repr(config.decay)}` : undefined,
+    className === 'RMSProp' && differs(value, config.decay) ? builtWith('RMSProp', 'decay', config.decay) : undefined,
   rho: (value, className, config) =>
-    className === 'Adadelta' && differs(value, config.rho) ? `the tfjs Adadelta optimizer was built with rho ${repr(config.rho)}` : undefined,
+    className === 'Adadelta' && differs(value, config.rho) ? builtWith('Adadelta', 'rho', config.rho) : undefined,
   initial_accumulator_value: (value, className, config) =>
     className === 'Adagrad' && differs(value, config.initialAccumulatorValue)
-      ? `the tfjs Adagrad optimizer was built with initialAccumulatorValue ${repr(config.initialAccumulatorValue)}`
+      ? builtWith('Adagrad', 'initialAccumulatorValue', config.initialAccumulatorValue)
       : undefined,
 };
 
