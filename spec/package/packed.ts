@@ -87,7 +87,7 @@ export function userProject(name: string, { withTfjs }: { withTfjs: boolean }): 
   const packageDir = join(modules, 'tfjs-lr-scheduler');
   mkdirSync(packageDir, { recursive: true });
   run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
-  const links = ['asciichart', ...(withTfjs ? ['@tensorflow'] : [])];
+  const links = ['asciichart', 'fflate', ...(withTfjs ? ['@tensorflow'] : [])];
   for (const link of links) symlinkSync(join(ROOT, 'node_modules', link), join(modules, link), 'dir');
   return { dir, packageDir };
 }
