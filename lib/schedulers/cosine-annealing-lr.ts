@@ -44,7 +44,7 @@ export class CosineAnnealingLR extends LRScheduler {
   private cosValue = Number.NaN;
 
   constructor(optimizer: OptimizerLike, options: CosineAnnealingLROptions) {
-    const check = new OptionChecker('CosineAnnealingLR', options).known(['tMax', 'etaMin', 'lastEpoch']);
+    const check = new OptionChecker('CosineAnnealingLR', options, '{ tMax: 100 }', 'tMax').known(['tMax', 'etaMin', 'lastEpoch']);
     const tMax = check.number('tMax', options.tMax, undefined, NON_ZERO);
     const etaMin = check.number('etaMin', options.etaMin, 0, FINITE);
     super(optimizer, check.lastEpoch(options.lastEpoch));

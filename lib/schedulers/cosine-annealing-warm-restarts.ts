@@ -56,7 +56,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   etaMin: number;
 
   constructor(optimizer: OptimizerLike, options: CosineAnnealingWarmRestartsOptions) {
-    const check = new OptionChecker('CosineAnnealingWarmRestarts', options).known(['t0', 'tMult', 'etaMin', 'lastEpoch']);
+    const check = new OptionChecker('CosineAnnealingWarmRestarts', options, '{ t0: 10 }', 't0').known(['t0', 'tMult', 'etaMin', 'lastEpoch']);
     const t0 = options.t0;
     if (typeof t0 !== 'number' || !POSITIVE_INTEGER.test(t0)) {
       throw new InvalidArgumentError(`CosineAnnealingWarmRestarts: Expected positive integer t0, but got ${String(t0)}`);

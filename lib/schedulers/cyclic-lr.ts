@@ -122,7 +122,7 @@ export class CyclicLR extends LRScheduler {
   private readonly pendingMomentums: number[];
 
   constructor(optimizer: OptimizerLike, options: CyclicLROptions) {
-    const check: OptionChecker = new OptionChecker('CyclicLR', options).known(OPTION_NAMES);
+    const check: OptionChecker = new OptionChecker('CyclicLR', options, '{ baseLr: 0.001, maxLr: 0.1 }', 'baseLr').known(OPTION_NAMES);
     const lastEpoch = check.lastEpoch(options.lastEpoch);
     const view = asOptimizer(optimizer);
     const groups = view.paramGroups;

@@ -30,7 +30,7 @@ export class ExponentialLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: OptimizerLike, options: ExponentialLROptions) {
-    const check = new OptionChecker('ExponentialLR', options).known(['gamma', 'lastEpoch']);
+    const check = new OptionChecker('ExponentialLR', options, '{ gamma: 0.9 }', 'gamma').known(['gamma', 'lastEpoch']);
     const gamma = check.number('gamma', options.gamma, undefined, FINITE);
     super(optimizer, check.lastEpoch(options.lastEpoch));
     this.gamma = gamma;

@@ -43,6 +43,7 @@ export class LambdaLR extends LRScheduler {
       optimizer,
       options,
       (typeName) => `option "lrLambda" must be a function or a list of functions, got ${typeName} ('${typeName}' object is not callable)`,
+      '{ lrLambda: (epoch) => 1 / (epoch + 1) }',
     );
     super(optimizer, lastEpoch);
     this.lrLambdas = lrLambdas;

@@ -45,7 +45,8 @@ export class LinearLR extends LRScheduler {
   totalIters: number;
 
   constructor(optimizer: OptimizerLike, options: LinearLROptions = {}) {
-    const check = new OptionChecker('LinearLR', options).known(['startFactor', 'endFactor', 'totalIters', 'lastEpoch']);
+    const usage = '{ startFactor: 0.25, totalIters: 4 }';
+    const check = new OptionChecker('LinearLR', options, usage, 'startFactor').known(['startFactor', 'endFactor', 'totalIters', 'lastEpoch']);
     const startFactor = check.number('startFactor', options.startFactor, 1.0 / 3);
     if (startFactor > 1.0 || startFactor <= 0) throw new InvalidArgumentError(START_FACTOR_MESSAGE);
     if (!POSITIVE_UNIT_FACTOR.test(startFactor)) check.fail('startFactor', POSITIVE_UNIT_FACTOR.expected, startFactor);

@@ -60,7 +60,7 @@ export class MultiStepLR extends LRScheduler {
   private sorted: SortedMilestones;
 
   constructor(optimizer: OptimizerLike, options: MultiStepLROptions) {
-    const check: OptionChecker = new OptionChecker('MultiStepLR', options).known(['milestones', 'gamma', 'lastEpoch']);
+    const check: OptionChecker = new OptionChecker('MultiStepLR', options, '{ milestones: [30, 80] }', 'milestones').known(['milestones', 'gamma', 'lastEpoch']);
     const given: unknown = options.milestones;
     if (!Array.isArray(given)) check.fail('milestones', 'a list of numbers', given, 'TypeError');
     const milestones = new Map<number, number>();

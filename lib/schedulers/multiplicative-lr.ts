@@ -34,7 +34,13 @@ export class MultiplicativeLR extends LRScheduler {
   readonly lrLambdas: readonly LrLambda[];
 
   constructor(optimizer: OptimizerLike, options: MultiplicativeLROptions) {
-    const { lrLambdas, lastEpoch } = checkLrLambdaOptions('MultiplicativeLR', optimizer, options, (typeName) => `lrLambda should be a function, but got ${typeName}`);
+    const { lrLambdas, lastEpoch } = checkLrLambdaOptions(
+      'MultiplicativeLR',
+      optimizer,
+      options,
+      (typeName) => `lrLambda should be a function, but got ${typeName}`,
+      '{ lrLambda: () => 0.95 }',
+    );
     super(optimizer, lastEpoch);
     this.lrLambdas = lrLambdas;
     this.initialStep();

@@ -117,7 +117,7 @@ export class OneCycleLR extends LRScheduler {
   useBeta1: boolean;
 
   constructor(optimizer: OptimizerLike, options: OneCycleLROptions) {
-    const check: OptionChecker = new OptionChecker('OneCycleLR', options).known(OPTION_NAMES);
+    const check: OptionChecker = new OptionChecker('OneCycleLR', options, '{ maxLr: 0.1, totalSteps: 1000 }', 'maxLr').known(OPTION_NAMES);
     const lastEpoch = check.lastEpoch(options.lastEpoch);
     const positiveInteger = (name: string, value: unknown): number => {
       if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {

@@ -42,7 +42,7 @@ export class PolynomialLR extends LRScheduler {
   power: number;
 
   constructor(optimizer: OptimizerLike, options: PolynomialLROptions = {}) {
-    const check = new OptionChecker('PolynomialLR', options).known(['totalIters', 'power', 'lastEpoch']);
+    const check = new OptionChecker('PolynomialLR', options, '{ totalIters: 10, power: 2 }', 'totalIters').known(['totalIters', 'power', 'lastEpoch']);
     const totalIters = check.number('totalIters', options.totalIters, 5, NOT_NAN);
     const power = check.number('power', options.power, 1.0);
     if (power < 0) {

@@ -99,7 +99,7 @@ export class ReduceLROnPlateau extends LRScheduler {
   private comparison: Comparison;
 
   constructor(optimizer: OptimizerLike, options: ReduceLROnPlateauOptions = {}) {
-    const check = new OptionChecker('ReduceLROnPlateau', options).known([
+    const check = new OptionChecker('ReduceLROnPlateau', options, "{ mode: 'min', patience: 10 }", 'mode').known([
       'mode',
       'factor',
       'patience',

@@ -57,7 +57,8 @@ export class SequentialLR extends LRScheduler implements CompositeScheduler {
   private initialStepRun = false;
 
   constructor(optimizer: OptimizerLike, options: SequentialLROptions) {
-    const check = new OptionChecker('SequentialLR', options).known(['schedulers', 'milestones', 'lastEpoch']);
+    const usage = '{ schedulers: [warmup, decay], milestones: [5] }';
+    const check = new OptionChecker('SequentialLR', options, usage, 'schedulers').known(['schedulers', 'milestones', 'lastEpoch']);
     const view = asOptimizer(optimizer);
     const schedulers = checkChildren('SequentialLR', options.schedulers, view, 'SequentialLR expects at least one scheduler, but got no scheduler.');
     const rawMilestones = options.milestones as unknown;

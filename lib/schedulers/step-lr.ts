@@ -34,7 +34,7 @@ export class StepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: OptimizerLike, options: StepLROptions) {
-    const check = new OptionChecker('StepLR', options).known(['stepSize', 'gamma', 'lastEpoch']);
+    const check = new OptionChecker('StepLR', options, '{ stepSize: 30 }', 'stepSize').known(['stepSize', 'gamma', 'lastEpoch']);
     const stepSize = check.number('stepSize', options.stepSize, undefined, NON_ZERO);
     const gamma = check.number('gamma', options.gamma, 0.1, FINITE);
     super(optimizer, check.lastEpoch(options.lastEpoch));

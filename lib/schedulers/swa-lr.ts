@@ -73,7 +73,7 @@ export class SWALR extends LRScheduler {
   private cachedAlpha = Number.NaN;
 
   constructor(optimizer: OptimizerLike, options: SWALROptions) {
-    const check = new OptionChecker('SWALR', options).known(['swaLr', 'annealEpochs', 'annealStrategy', 'lastEpoch']);
+    const check = new OptionChecker('SWALR', options, '{ swaLr: 0.05 }', 'swaLr').known(['swaLr', 'annealEpochs', 'annealStrategy', 'lastEpoch']);
     const groups = asOptimizer(optimizer).paramGroups;
     // the group key swa_lr is checked with the same rule when param groups are loaded (optimizer-view)
     const swaLrs = check.perGroup('swaLr', options.swaLr, groups.length, undefined, FINITE);

@@ -68,7 +68,8 @@ export class GradualWarmupScheduler extends LRScheduler {
   finished: boolean;
 
   constructor(optimizer: OptimizerLike, options: GradualWarmupSchedulerOptions) {
-    const check = new OptionChecker('GradualWarmupScheduler', options).known(['multiplier', 'totalEpoch', 'afterScheduler']);
+    const usage = '{ multiplier: 1, totalEpoch: 5, afterScheduler }';
+    const check = new OptionChecker('GradualWarmupScheduler', options, usage, 'multiplier').known(['multiplier', 'totalEpoch', 'afterScheduler']);
     const multiplier = check.number('multiplier', options.multiplier, undefined, MULTIPLIER);
     const totalEpoch = check.number('totalEpoch', options.totalEpoch, undefined, NON_ZERO);
     const afterScheduler = options.afterScheduler ?? null;
