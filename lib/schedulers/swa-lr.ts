@@ -1,6 +1,6 @@
 /**
  * `torch.optim.swa_utils.SWALR` of PyTorch 2.13, operation for operation.
- * PyTorch is BSD-3-Clause licensed: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the
+ * PyTorch is BSD-3-Clause licensed (the full notice is in NOTICE): Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the
  * PyTorch contributors (https://github.com/pytorch/pytorch/blob/main/LICENSE).
  */
 import { LRScheduler } from '../lr-scheduler';

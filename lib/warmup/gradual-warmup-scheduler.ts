@@ -1,3 +1,9 @@
+/**
+ * Follows ildoonet/pytorch-gradual-warmup-lr's `GradualWarmupScheduler`
+ * (warmup_scheduler/scheduler.py, the version the conformance corpus records) operation for
+ * operation, translated to TypeScript. Copyright (c) Ildoo Kim; MIT License (the full notice is in
+ * NOTICE).
+ */
 import { InvalidArgumentError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import type { Metric } from '../metric';
