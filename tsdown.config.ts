@@ -15,6 +15,8 @@ export default defineConfig({
   unbundle: true,
   root: 'lib',
   outDir: 'dist',
+  // Empty dist/ first (tsdown's default, stated): files an earlier build left would be packed.
+  clean: true,
   fixedExtension: true,
   sourcemap: true,
   dts: { sourcemap: false },

@@ -2,6 +2,10 @@
  * The base of every scheduler, mirroring PyTorch 2.13's `torch.optim.lr_scheduler.LRScheduler`:
  * construction (initial_lr, base_lrs, the initial step), `step()` with the chainable form and
  * `step(epoch)` with the closed form, `getLastLr()`, warnings, and state dicts.
+ *
+ * Follows PyTorch 2.13's `LRScheduler` (torch/optim/lr_scheduler.py) operation for operation,
+ * translated to TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the
+ * PyTorch contributors; BSD-3-Clause (the full notice is in NOTICE).
  */
 import { InvalidArgumentError, NotComputedError } from './errors';
 import { asOptimizer, type OptimizerLike, type OptimizerView } from './optim/optimizer-view';

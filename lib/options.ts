@@ -2,74 +2,27 @@
  * Constructor-argument checks shared by every scheduler. Messages read
  * `StepLR: option "stepSize" must be a positive number, got 0`.
  *
- * Every constructor starts with `new OptionChecker(className, options)`, which rejects anything
- * but an options object (a PyTorch habit: `new StepLR(optimizer, 30)`, or no options at all) with
- * the call to write instead, so a new class gets that check by starting the same way.
+ * Every constructor starts with `new OptionChecker(className, options, usage, positional)`, which
+ * rejects anything but an options object (a PyTorch habit: `new StepLR(optimizer, 30)`, or no
+ * options at all) with the call to write instead, so a new class gets that check by starting the
+ * same way. Each class carries its own usage example, so a bundle holds only its classes' ones.
  */
 import { InvalidArgumentError } from './errors';
 import { EPOCH, type NumberRule } from './state/rules';
 import { describeValue } from './state/state-reader';
 
 /**
- * The call each class's "options must be an object" error shows (its required options, or the
- * usual ones when all have defaults), and the option PyTorch's first positional argument after
- * the optimizer maps to, so `new PolynomialLR(optimizer, 10)` is answered with
- * `new PolynomialLR(optimizer, { totalIters: 10 })`. A class missing here gets a generic call
- * that points at its options type.
+ * The call to write instead of `new <className>(optimizer, given)`: `usage` with `given` as its
+ * `positional` option when that can be written as source, else `usage` itself, else a generic
+ * call that points at the options type (see `OptionChecker`'s constructor).
  */
-const USAGE: Readonly<Record<string, { call: string; positional?: string }>> = {
-  StepLR: { call: 'new StepLR(optimizer, { stepSize: 30 })', positional: 'stepSize' },
-  MultiStepLR: { call: 'new MultiStepLR(optimizer, { milestones: [30, 80] })', positional: 'milestones' },
-  ConstantLR: { call: 'new ConstantLR(optimizer, { factor: 0.5, totalIters: 4 })', positional: 'factor' },
-  LinearLR: { call: 'new LinearLR(optimizer, { startFactor: 0.25, totalIters: 4 })', positional: 'startFactor' },
-  ExponentialLR: { call: 'new ExponentialLR(optimizer, { gamma: 0.9 })', positional: 'gamma' },
-  PolynomialLR: { call: 'new PolynomialLR(optimizer, { totalIters: 10, power: 2 })', positional: 'totalIters' },
-  LambdaLR: { call: 'new LambdaLR(optimizer, { lrLambda: (epoch) => 1 / (epoch + 1) })', positional: 'lrLambda' },
-  MultiplicativeLR: { call: 'new MultiplicativeLR(optimizer, { lrLambda: () => 0.95 })', positional: 'lrLambda' },
-  CosineAnnealingLR: { call: 'new CosineAnnealingLR(optimizer, { tMax: 100 })', positional: 'tMax' },
-  CosineAnnealingWarmRestarts: { call: 'new CosineAnnealingWarmRestarts(optimizer, { t0: 10 })', positional: 't0' },
-  CyclicLR: { call: 'new CyclicLR(optimizer, { baseLr: 0.001, maxLr: 0.1 })', positional: 'baseLr' },
-  OneCycleLR: { call: 'new OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 1000 })', positional: 'maxLr' },
-  ReduceLROnPlateau: { call: "new ReduceLROnPlateau(optimizer, { mode: 'min', patience: 10 })", positional: 'mode' },
-  SequentialLR: { call: 'new SequentialLR(optimizer, { schedulers: [warmup, decay], milestones: [5] })', positional: 'schedulers' },
-  ChainedScheduler: { call: 'new ChainedScheduler([first, second]) or new ChainedScheduler(null, { schedulers: [first, second] })' },
-  GradualWarmupScheduler: {
-    call: 'new GradualWarmupScheduler(optimizer, { multiplier: 1, totalEpoch: 5, afterScheduler })',
-    positional: 'multiplier',
-  },
-  SWALR: { call: 'new SWALR(optimizer, { swaLr: 0.05 })', positional: 'swaLr' },
-  // transformers' schedule functions (called without `new`; Python callers pass these positionally)
-  getConstantSchedule: { call: 'getConstantSchedule(optimizer)' },
-  getConstantScheduleWithWarmup: { call: 'getConstantScheduleWithWarmup(optimizer, { numWarmupSteps: 100 })', positional: 'numWarmupSteps' },
-  getLinearScheduleWithWarmup: { call: 'getLinearScheduleWithWarmup(optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000 })' },
-  getCosineScheduleWithWarmup: { call: 'getCosineScheduleWithWarmup(optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000 })' },
-  getCosineWithHardRestartsScheduleWithWarmup: {
-    call: 'getCosineWithHardRestartsScheduleWithWarmup(optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000, numCycles: 2 })',
-  },
-  getPolynomialDecayScheduleWithWarmup: {
-    call: 'getPolynomialDecayScheduleWithWarmup(optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000, lrEnd: 1e-7, power: 1 })',
-  },
-  getInverseSqrtSchedule: { call: 'getInverseSqrtSchedule(optimizer, { numWarmupSteps: 100 })', positional: 'numWarmupSteps' },
-  getCosineWithMinLrScheduleWithWarmup: {
-    call: 'getCosineWithMinLrScheduleWithWarmup(optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000, minLrRate: 0.1 })',
-  },
-  getCosineWithMinLrScheduleWithWarmupLrRate: {
-    call: 'getCosineWithMinLrScheduleWithWarmupLrRate(optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000, minLrRate: 0.1 })',
-  },
-  getWsdSchedule: { call: 'getWsdSchedule(optimizer, { numWarmupSteps: 100, numDecaySteps: 200, numTrainingSteps: 1000 })' },
-  getReduceOnPlateauSchedule: { call: "getReduceOnPlateauSchedule(optimizer, { mode: 'min', patience: 10 })", positional: 'mode' },
-  getScheduler: { call: "getScheduler('cosine', optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000 })" },
-};
-
-/** The call to write instead of `new <className>(optimizer, given)`. */
-export function usageOf(className: string, given?: unknown): string {
-  const usage = USAGE[className];
+function usageOf(className: string, given?: unknown, usage?: string, positional?: string): string {
   // A class is called with `new`; a schedule function (transformers' getCosineScheduleWithWarmup, ...) without.
   const call = /^[A-Z]/.test(className) ? `new ${className}` : className;
   if (usage === undefined) return `${call}(optimizer, { ... }) (see ${className.charAt(0).toUpperCase()}${className.slice(1)}Options)`;
   const literal = sourceLiteral(given);
-  if (usage.positional === undefined || literal === undefined) return usage.call;
-  return `${call}(optimizer, { ${usage.positional}: ${literal} })`;
+  if (positional !== undefined && literal !== undefined) return `${call}(optimizer, { ${positional}: ${literal} })`;
+  return usage.startsWith('{') ? `${call}(optimizer, ${usage})` : usage;
 }
 
 /** A number, string, boolean or list of numbers written as TypeScript source; `undefined` for anything else. */
@@ -101,15 +54,26 @@ function describeOptions(value: unknown): string {
 export class OptionChecker {
   private readonly options: object;
 
+  /**
+   * Rejects anything but an options object with the call to write instead. `usage` is the options
+   * that call shows (the class's required ones, or its usual ones when all have defaults), as
+   * source: `'{ stepSize: 30 }'` shows `new StepLR(optimizer, { stepSize: 30 })`; a `usage` that
+   * does not start with `{` is the whole call. `positional` is the option PyTorch's first
+   * positional argument after the optimizer maps to, so `new PolynomialLR(optimizer, 10)` is
+   * answered with `new PolynomialLR(optimizer, { totalIters: 10 })`. Without `usage`, the call
+   * shown is generic and points at the options type.
+   */
   constructor(
     readonly className: string,
     options: unknown,
+    usage?: string,
+    positional?: string,
   ) {
     if (!isOptionsObject(options)) {
-      const positional =
+      const positionally =
         options !== undefined && (typeof options !== 'object' || Array.isArray(options)) ? " (PyTorch's positional arguments are named options here)" : '';
       throw new InvalidArgumentError(
-        `${className}: options must be an object of named options, got ${describeOptions(options)}${positional}: write ${usageOf(className, options)}`,
+        `${className}: options must be an object of named options, got ${describeOptions(options)}${positionally}: write ${usageOf(className, options, usage, positional)}`,
         'TypeError',
       );
     }
@@ -155,11 +119,6 @@ export class OptionChecker {
     if (typeof value !== 'number') this.fail(name, expected, value, 'TypeError');
     if (accept !== undefined && !accept(value)) this.fail(name, expected, value);
     return value;
-  }
-
-  /** A finite number > 0. */
-  positive(name: string, value: unknown, fallback?: number): number {
-    return this.number(name, value, fallback, 'a positive number', (n) => n > 0 && Number.isFinite(n));
   }
 
   /** An integer (Python int). */

@@ -15,6 +15,8 @@ export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
  * failed load changed nothing; a failed save left the previous checkpoint as it was.
  */
 export class CheckpointError extends LRSchedulerError {
+  static override readonly errorName: string = 'CheckpointError';
+
   /** The file or directory concerned, when there is one. */
   readonly path: string | undefined;
   /** The system error code (`ENOSPC`, `EROFS`, `EACCES`, ...) when a file-system call failed. */

@@ -69,6 +69,7 @@ const VALUE_OPTIONS = ['--steps', '--out', '-o', '--width', '--height'];
 class UsageError extends Error {
   constructor(message: string, readonly showUsage = true) {
     super(message);
+    this.name = 'UsageError';
   }
 }
 

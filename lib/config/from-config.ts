@@ -63,6 +63,8 @@ export interface BuiltSchedule {
 
 /** An error in a configuration, naming the place in it (`schedulers[1].args.gamma`). */
 export class ConfigError extends InvalidArgumentError {
+  static override readonly errorName: string = 'ConfigError';
+
   readonly path: string;
 
   constructor(path: string, message: string, pythonType = 'ValueError') {

@@ -31,16 +31,45 @@
  * OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
  * IN THE SOFTWARE.
  */
-import { F64, float64s, hi26, I32, OUT, POW2, U } from './bits';
+import { F64, hi26, I32, OUT, POW2, U } from './bits';
 import { fma } from './fma';
 
-/** __exp_data.tab (lib/math/gen-data.py): for k = 0..127, tail T[k] and the bits of scale H[k] - (k << 45). */
-const DATA = 'AAAAAAAAAAAAAAAAAADwP26/iBpPO5s8NTP7qT327z9d3NicE2BxvGGAdz6a7O8/0WaHEHpekLyFf27oFePvPxP2ZzVS0ow8dIUV07DZ7z/6jvkjgM6LvN723Slr0O8/YcjmYU73YDzIm3UYRcfvP5nTM1vko5A8g/PGyj6+7z9te4NdppqXPA+J+WxYte8//O/9khq1jjz3R3IrkqzvP9GcL3A9vj48otHTMuyj7z8LbpCJNANqvBvT/q9mm+8/Dr0vKlJWlbxRWxLQAZPvP1XqTozvgFC8zDFswL2K7z8W9NW5I8mRvOAtqa6agu8/r1Vc6ePTgDxRjqXImHrvP0iTpeoVG4C8e1F9PLhy7z89Mt5V8B+PvOqNjDj5au8/v1MTP4yJizx1y2/rW2PvPybrEXac2Za81FwEhOBb7z9gLzo+9+yaPKq5aDGHVO8/nTiGy4Lnj7wd2fwiUE3vP43DpkRBb4o81oxiiDtG7z99BOSwBXqAPJbcfZFJP+8/lKio4/2Oljw4YnVuejjvP31IdPIYXoc8P6ayT84x7z/y5x+YK0eAPN184mVFK+8/XghxP3u4lryBY/Xh3yTvPzGrCW3h94I84d4f9Z0e7z/6v28amyE9vJDZ2tB/GO8/tAoMcoI3izwLA+SmhRLvP4/LzomSFG48Vi8+qa8M7z+2q7BNdU2DPBW3MQr+Bu8/THSs4gFChjwx2Ez8cAHvP0r401053Y88/xZksgj87j8EW447gKOGvPGfkl/F9u4/aFBLzO1KkrzLqTo3p/HuP44tURv4B5m8ZtgFba7s7j/SNpQ+6NFxvPef5TTb5+4/FRvOsxkZmbzlqBPDLePuP21MKqdIn4U8IjQSTKbe7j+KaSh6YBKTvByArARF2u4/W4kXSI+nWLwqLvchCtbuPxuaSWebLHy8l6hQ2fXR7j8RrMJg7WNDPC2JYWAIzu4/72QGOwlmljxXAB3tQcruP3kDodrhzG480DzBtaLG7j8wEg8/jv+TPN7T1/Aqw+4/sK96u86QdjwnKjbV2r/uP3fgVOu9HZM8Dd39mbK87j+Oo3EANJSPvKcsnXayue4/SaOT3Mzeh7xCZs+i2rbuP184D73G3ni8gk+dViu07j/2XHvsRhKGvA+SXcqkse4/jtf9GAU1kzzaJ7U2R6/uPwWbii+3mHs8/ceX1BKt7j8JVBzi4WOQPClUSN0Hq+4/6sYZUIXHNDy3RlmKJqnuPzXAZCvmMpQ8SCGtFW+n7j+fdplhSuSMvAncdrnhpe4/qE3vO8UzjLyFVTqwfqTuP67pK4l4U4S8IMPMNEaj7j9YWFZ43c6TvCUiVYI4ou4/ZBl+gKoQVzxzqUzUVaHuPygiXr/vs5O8zTt/Zp6g7j+CuTSHrRJqvL/aC3USoO4/7qltuO9nY7wvGmU8sp/uP1GI4FQ93IC8hJRR+X2f7j/PPlp+ZB94vHRf7Oh1n+4/sH2LwEruhrx0gaVImp/uP4rmVR4yGYa8yWdCVuuf7j/T1Aley5yQPD9d3k9poO4/HaVNudwye7yHAetzFKHuP2vAZ1T97JQ8MsEwAe2h7j9VbNar4etlPGJOzzbzou4/Qs+zL8WhiLwSGj5UJ6TuPzQ3O/G2aZO8E85MmYml7j8e/xk6hF6AvK3HI0Yap+4/bldy2FDUlLztkkSb2ajuPwCKDltnrZA8mWaK2ceq7j+06vDBL7eNPNugKkLlrO4//+fFnGC2ZbyMRLUWMq/uP0Rf81mD9ns8NncVma6x7j+DPR6nHwmTvMb/kQtbtO4/KR5si7ipXbzlxc2wN7fuP1m5kHz5I2y8D1LIy0S67j+q+fQiQ0OSvFBO3p+Cve4/S45m12zKhby6B8pw8cDuPyfOkSv8r3E8kPCjgpHE7j+7cwrhNdJtPCMj4xljyO4/YyJiIgTFh7xl5V17ZszuP9Ux4uOGHIs8My1K7JvQ7j8Vu7zT0buRvF0lPrID1e4/0jHunDHMkDxYszATntnuP7Nac26EaYQ8v/15VWve7j+0nY6Xzd+CvHrz079r4+4/hzPLkncajDyt01qZn+juP/rZ0UqPe5C8ZraNKQfu7j+6rtxW2cNVvPsVT7ii8+4/QPamPQ6kkLw6WeWNcvnuPzSTrTj01mi8R1778nb/7j81ilhr4u6RvEoGoTCwBe8/zd1fCtf/dDzSwUuQHgzvP6yYkvr7vZG8CR7XW8IS7z+zDK8wrm5zPJxShd2bGe8/lP2fXDLjjjx60P9fqyDvP6xZCdGP4IQ8S9FXLvEn7z9nGk44r81jPLXnBpRtL+8/aBmSbCxrZzxpkO/cIDfvP9K1zIMYioC8+sNdVQs/7z9v+v8/Xa2PvHyJB0otR+8/Sal1OK4NkLzyiQ0Ih0/vP6cHPaaFo3Q8h6T73BhY7z8PIkAgnpGCvJiDyRbjYO8/rJLB1VBajjyFMtsD5mnvP0trAaxZOoQ8YLQB8yFz7z8fPrQHIdWCvF+bezOXfO8/yQ1HO7kqibwpofUURobvP9OIOmAEtnQ89j+L5y6Q7z9xcp1R7MWDPINMx/tRmu8/8JHTjxL3j7zakKSir6TvP310I+KYro288WeOLUiv7z8IIKpBvMOOPCdaYe4buu8/Muupw5QrhDyXums3K8XvP+6F0TGpZIo8QEVuW3bQ7z/t4zvkujeOvBS+nK392+8/nc2RTTuJdzzYkJ6BwefvP4nMYEHBBVM88XGPK8Lz7z8=';
-export const EXP_TAB = /* @__PURE__ */ float64s(DATA);
+/**
+ * __exp_data.tab: for k = 0..127, the tail T[k] and the bits of the scale H[k] minus k << 45, where
+ * H[k] = RN(2^(k/N)) and T[k] = RN((2^(k/N) - H[k]) / H[k]): glibc's table is exactly these
+ * (lib/math/gen-data.py asserts it), so it is computed here instead of carried (2.7 KB of base64),
+ * and spec/math/exp.spec.ts checks it against glibc's checksum, bit for bit.
+ */
+export const EXP_TAB = /* @__PURE__ */ expTable();
 /** EXP_TAB's 32-bit words: the scale bits of row k are words 4k + 2 (low) and 4k + 3 (high). */
 const EXP_TAB32 = /* @__PURE__ */ new Int32Array(EXP_TAB.buffer);
 /** The scales as doubles: the bits of row k plus k << 45, the double nearest 2^(k/N). */
 const SCALE = /* @__PURE__ */ scales();
+
+/**
+ * The table from 2^(k/N) in 180-bit fixed point: 2^(1/N) by seven integer square roots (each
+ * rounds down: at most 7 units of 2^-180 below the true root), then its powers (at most 8 units
+ * more per multiplication), so every 2^(k/N) here is below the true value by less than 2^-169.
+ * The true values lie at least 2^-60 from a rounding boundary of H[k] and 2^-119 from one of T[k]
+ * (lib/math/gen-data.py computes both distances with mpmath), so Number(), which rounds a bigint to
+ * nearest, gives glibc's H[k] and T[k]. About 0.3 ms, once, when the module loads.
+ */
+function expTable(): Float64Array {
+  const table = new Float64Array(256);
+  const words = new Int32Array(table.buffer);
+  let root = 2n << 180n; // 2^(1/2^j) * 2^180 for j = 0..7
+  for (let j = 0; j < 7; j++) root = isqrt(root << 180n);
+  let power = 1n << 180n; // 2^(k/N) * 2^180, rounded down
+  for (let k = 0; k < 128; k++) {
+    const scale = Number(power) * 6.525304467998525e-55; // RN(2^(k/N)): * 2^-180 is exact
+    const scaled = BigInt(scale * 1.532495540865889e54); // scale * 2^180, an integer
+    table[2 * k] = Number(((power - scaled) << 240n) / scaled) * 5.659799424266695e-73; // RN(T[k]): * 2^-240
+    table[2 * k + 1] = scale;
+    words[4 * k + 3] -= k << 13;
+    power = (power * root) >> 180n;
+  }
+  return table;
+}
 
 function scales(): Float64Array {
   const out = new Float64Array(128);
@@ -50,6 +79,16 @@ function scales(): Float64Array {
     out[k] = F64[0];
   }
   return out;
+}
+
+/** The integer square root of n (Newton's method, from above, started from the double square root). */
+function isqrt(n: bigint): bigint {
+  let x = BigInt(Math.sqrt(Number(n)) * (1 + 2 ** -40));
+  for (;;) {
+    const next = (x + n / x) >> 1n;
+    if (next >= x) return x;
+    x = next;
+  }
 }
 
 const INV_LN2N = 184.6649652337873; // N / ln2 = 0x1.71547652b82fep0 * 128

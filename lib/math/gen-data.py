@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Prints the encoded tables of lib/math/exp.ts, log.ts and pow.ts from glibc's sources.
+"""Prints the encoded table of lib/math/log.ts from glibc's sources, and checks the formulas
+lib/math/exp.ts and pow.ts compute their tables by.
 
     python3 lib/math/gen-data.py /path/to/glibc            # a checkout of glibc 2.29 or later
 
@@ -8,16 +9,24 @@ and e_pow_log_data.c (__pow_log_data.tab): the numbers are glibc's (from ARM's
 optimized-routines), this script only re-encodes them. With --check-libm it also compares every
 value with the tables inside the installed libm.so.6 (needs libc6-dbg for the symbol addresses).
 
-Encodings (base64 of little-endian bytes, decoded by lib/math/data.ts):
-  EXP  256 doubles: the uint64 words of __exp_data.tab, tail then scale bits, k = 0..127.
+EXP is not carried: __exp_data.tab's row k is T[k] and the bits of H[k] minus k << 45, with
+H[k] = RN(2^(k/128)) and T[k] = RN((2^(k/128) - H[k]) / H[k]); check_exp asserts that of every row
+(with mpmath) and prints how far the true values lie from a rounding boundary, the margin
+lib/math/exp.ts's 180-bit computation of them relies on.
+
+POW is not carried either: row i of __pow_log_data.tab is invc = 1/c rounded to 8 significant bits
+(c the midpoint of the subinterval i: z's bits from OFF + i << 45 to OFF + (i + 1) << 45,
+OFF = 0x3fe6955500000000), logc = -log(invc) rounded to a multiple of 2^-43, logctail =
+RN(-log(invc) - logc); check_pow asserts it and prints the margins lib/math/pow.ts relies on.
+
+Encoding (base64 of little-endian bytes):
   LOG  256 doubles: invc, logc for each of the 128 rows of __log_data.tab (tab2 is not used by
        the FMA build).
-  POW  128 rows of 15 bytes: 1 byte invc * 256 - 182, 6 bytes logc * 2^43 as a signed integer,
-       8 bytes logctail (a double): __pow_log_data.tab without its unused pad field.
 It also prints the SHA-256 checksums that spec/math/data.spec.ts expects.
 """
 import base64
 import hashlib
+import math
 import os
 import re
 import struct
@@ -67,16 +76,50 @@ def checksum(words):
     return hashlib.sha256(''.join('%016x\n' % w for w in words).encode()).hexdigest()
 
 
-def encode_pow(rows):
-    out = bytearray()
-    for invc, logc, tail in rows:
-        m = invc * 256
-        n = logc * 2.0 ** 43
-        assert m == int(m) and 182 <= m <= 437 and n == int(n) and abs(n) < 2 ** 47
-        out.append(int(m) - 182)
-        out += int(n).to_bytes(6, 'little', signed=True)
-        out += struct.pack('<d', tail)
-    return bytes(out)
+def check_exp(words):
+    """Asserts that __exp_data.tab is H[k], T[k] as above; returns the log2 of the smallest distances
+    of the true values from a rounding boundary of H[k] and of T[k] (in units of 1)."""
+    from mpmath import floor, log, mp, mpf
+    mp.prec = 400
+    near_h = near_t = mpf(1)
+    for k in range(128):
+        exact = mpf(2) ** (mpf(k) / 128)
+        h = struct.unpack('<d', struct.pack('<Q', words[2 * k + 1] + (k << 45)))[0]
+        t = struct.unpack('<d', struct.pack('<Q', words[2 * k]))[0]
+        assert h == float(exact) and t == float((exact - h) / h), f'exp row {k} is not RN(2^(k/128)), RN(tail)'
+        ulp = mpf(2) ** -52
+        near_h = min(near_h, abs(exact / ulp - floor(exact / ulp) - mpf(1) / 2) * ulp)
+        if t != 0:
+            ulp = mpf(2) ** (math.frexp(t)[1] - 53)
+            rel = (exact - h) / h
+            near_t = min(near_t, abs(rel / ulp - floor(rel / ulp) - mpf(1) / 2) * ulp * h)
+    return float(log(near_h, 2)), float(log(near_t, 2))
+
+
+def check_pow(rows):
+    """Asserts that __pow_log_data.tab is invc, logc, logctail as above; returns the log2 of the
+    smallest distances of 1/c (in units of its 8th bit), -log(invc) (from a logc boundary) and the
+    tail (from a logctail boundary) from a rounding boundary."""
+    from mpmath import floor, log, mp, mpf
+    mp.prec = 400
+    near_inv = near_c = near_t = mpf(1)
+    for i, (invc, logc, tail) in enumerate(rows):
+        lo = struct.unpack('<d', struct.pack('<Q', 0x3fe6955500000000 + (i << 45)))[0]
+        hi = struct.unpack('<d', struct.pack('<Q', 0x3fe6955500000000 + ((i + 1) << 45)))[0]
+        inverse = 2 / (mpf(lo) + mpf(hi))
+        unit = 128 if inverse >= 1 else 256
+        near_inv = min(near_inv, abs(inverse * unit - floor(inverse * unit) - mpf(1) / 2))
+        assert invc == float(floor(inverse * unit + mpf(1) / 2)) / unit, f'pow row {i}: invc'
+        exact = -log(mpf(invc))
+        grid = exact * 2 ** 43
+        near_c = min(near_c, abs(grid - floor(grid) - mpf(1) / 2) * mpf(2) ** -43)
+        assert logc == float(floor(grid + mpf(1) / 2)) / 2 ** 43, f'pow row {i}: logc'
+        rest = exact - mpf(logc)
+        assert tail == float(rest), f'pow row {i}: logctail'
+        if tail != 0:
+            ulp = mpf(2) ** (math.frexp(tail)[1] - 53)
+            near_t = min(near_t, abs(rest / ulp - floor(rest / ulp) - mpf(1) / 2) * ulp)
+    return float(log(near_inv, 2)), float(log(near_c, 2)), float(log(near_t, 2))
 
 
 def libm_tables():
@@ -136,12 +179,13 @@ def main():
     ew, lr, pr = exp_words(root), log_rows(root), pow_rows(root)
     if '--check-libm' in sys.argv:
         check_libm(ew, lr, pr)
-    exp_bytes = b''.join(struct.pack('<Q', w) for w in ew)
+    near_h, near_t = check_exp(ew)
+    print(f'// exp: the formula holds; boundaries at least 2^{near_h:.1f} (H) and 2^{near_t:.1f} (T) away')
     log_bytes = b''.join(struct.pack('<dd', a, b) for a, b in lr)
-    pow_bytes = encode_pow(pr)
-    for name, raw in [('EXP', exp_bytes), ('LOG', log_bytes), ('POW', pow_bytes)]:
-        print(f"const {name}_DATA = '{base64.b64encode(raw).decode()}';")
-    print('// checksums (spec/math/data.spec.ts):')
+    near_inv, near_c, near_t = check_pow(pr)
+    print(f'// pow: the formula holds; boundaries at least 2^{near_inv:.1f} (1/c, in its units), 2^{near_c:.1f} (logc), 2^{near_t:.1f} (logctail) away')
+    print(f"const DATA = '{base64.b64encode(log_bytes).decode()}';")
+    print('// checksums (spec/math/exp.spec.ts, log.spec.ts, pow.spec.ts):')
     print('// exp', checksum(ew))
     print('// log', checksum([bits(v) for row in lr for v in row]))
     print('// pow', checksum([bits(v) for row in pr for v in row]))

@@ -31,29 +31,60 @@
  * OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
  * IN THE SOFTWARE.
  */
-import { base64Bytes, F64, I32, OUT, POW2, SPLIT, U } from './bits';
+import { F64, I32, OUT, POW2, SPLIT, U } from './bits';
 import { EXP_IN, expExact, expFastIn } from './exp';
 import { fma } from './fma';
 
 /**
- * __pow_log_data.tab (lib/math/gen-data.py) in rows of 15 bytes: invc * 256 - 182, logc * 2^43
- * (6 bytes, signed), logctail (a double), little-endian; decoded into POW_TAB as invc, logc,
- * logctail.
+ * __pow_log_data.tab, as rows invc, logc, logctail (its unused pad field left out): for the
+ * subinterval i of z (bits OFF + i << 45 up to OFF + (i + 1) << 45, OFF = 0x3fe6955500000000),
+ * invc is 1/c for c its midpoint, rounded to 8 significant bits, logc is -log(invc) rounded to a
+ * multiple of 2^-43 and logctail the rest, rounded. glibc's table is exactly these
+ * (lib/math/gen-data.py asserts it), so it is computed here instead of carried (2.6 KB of base64),
+ * and spec/math/pow.spec.ts checks it against glibc's checksum, bit for bit.
  */
-const DATA = 'tMeooW86/YBWNygktPo8sv8USMhF/SD34NgIpRy9sFUXHTFR/W1QttWkYiO9rkEaT6pc/dVnsJ7khOa8rBFRDTRo/eA+KZNpGwS9qnS8h85z/cyETEgv2BM9qCsv73l//ToLgu3zQtw8ptdSdTaL/WCUUYbGsSA9pPCsTASX/ZKAxdRNWSU9otyjqOOi/dgrt5keeyY9oC+EvdSu/T+wz7YUyhU9oC+EvdSu/T+wz7YUyhU9nhGGwNe6/XbaUygkWha9nM3S5+zG/QRU52i8rx+9mouKahTT/fCogjPGHx89mDfKgE7f/WZaBf3EqCa9lo6xY5vr/Q4D9H7uawy9lGZpTfv3/X8t9J64NvC8lGZpTfv3/X8t9J64NvC8khwqeW4E/oc8masqVw09kDpCI/UQ/iSvhpy3Jis9jlEdiY8d/hD/P1RPLxe9jARL6T0q/htoyruRuiE9ilaGgwA3/jSEn2hPeSc9ilaGgwA3/jSEn2hPeSc9iCe9mNdD/o+3izGwThk9hvQXa8NQ/maQzT9jTro8hNUBPsRd/urBRtxkjCW9hNUBPsRd/urBRtxkjCW9grswVtpq/uPUwQTZ0Sq9gPOt+QV4/gn623+/vSs9fvLeb0eF/lhKU3KQ2ys9fvLeb0eF/lhKU3KQ2ys9fGOOAZ+S/mbisqNq5BC9eof1+Ayg/jlQEJ9Dnh69eof1+Ayg/jlQEJ9Dnh69eOXFoZGt/o9bB5CL3iC9dkgzSS27/jx4NWHBDBc9dkgzSS27/jx4NWHBDBc9dBf+PeDI/jpUJ02GePE8cgF+0KrW/gjEcRcwjSS9cAqtUo3k/pajERikgC69cAqtUo3k/pajERikgC69bvcyGIjy/vRb6IiWaQo9bvcyGIjy/vRb6IiWaQo9bCFxdpsA//Izo1xUdSW9aqiOxMcO/zwA8CosNCo9aqiOxMcO/zwA8CosNCo9aCKFWw0d/wa+X1hXDB29Zqktlmwr/8iqW+g1OSU9Zqktlmwr/8iqW+g1OSU9ZHNO0eU5/2hWL00pfBM9ZHNO0eU5/2hWL00pfBM9YtWoa3lI/9pzM8k3lya9YM8HxidX/1dexmFbAh89YM8HxidX/1dexmFbAh89XiFPQ/Fl/98T+czaXiw9XiFPQ/Fl/98T+czaXiw9XOSKSNZ0/wmjj3ZefBQ9Wrr/PNeD/5GONoOeWS09Wrr/PNeD/5GONoOeWS09WJo7ivSS/0xw1uV6ghw9WJo7ivSS/0xw1uV6ghw9VjUnnC6i/+6h8jRG/Cy9VjUnnC6i/+6h8jRG/Cy9VAUY4YWx/6r+JvW3AvU8VAUY4YWx/6r+JvW3AvU8UhDjyfrA/+QJfnwmgCm9UhDjyfrA/+QJfnwmgCm9UFXwyY3Q/zmm+pNUjSi9TgRPVz/g/5ym0/Z8Ht+8TgRPVz/g/5ym0/Z8Ht+8THjK6g/w/+RA2g0/4hm9THjK6g/w/+RA2g0/4hm9SgAAAAAAAAAAAAAAAAAASgAAAAAAAAAAAAAAAAAASIl1FRAQAOgrnZlrxxC9RiexrEAgANL34gZb3CO9RJJRSpIwADQMWjK6oCq9Qp0ndgVBAFPX8VzAEQE9QLhQu5pRACj9vXVzFiy9Pn9SqFJiAH0mWtCVeRm9PHc3zy1zAAco2EfyaBq9OxsAx6h7AHs7yU8+EQ69OTOK3rmMAJueDVZdMiW9N48+re+dANdO26VeyCw9Nb1s0kqvAB4dXTwGaSy9NFZXmAa4ADLtnamNHuw8Msrq8prJANpHvTpcESM9MGttRFbbAOVo9yuAkBO9L+INwELkANOsWsbRRiY9LVEYzDn2AOBF5q9owC29LN/OiUT/AP0KoU/WNCW9Kn4i6HgRAfIHLc547yE9KT/it6IaATSZOESOpyw9J2jIEBYtAaG0gctsnQM9JlkBy182AYlySyOoL8Y8JDsz2BNJAXi2/VR5gyU9IxtKXn5SAcd9aeXoMyY9IcHo63RlAXguPCyLzxk9IFe3KAFvAeEhnOWNESW9H0VU2Jh4AQVDkXAQZhy9HZCz/uqLAdEs6apUPQe9HHDPraWVAW//oFgo8gc9Gq7I0z6pAWkhVlBDcii9Gb11hR2zAarhrE6NNQy9GL6Dcwi9AbYSVFnESy29FwFvvP/GAdIrlsVy7PG8FUkN2xPbATWwFfcq/yq9FHH+7zDlATD0QWAnEsI8E9BN3lrvARGOu2UVIcq8EjvLxpH5ATDfDMrsyxs9EKsJDCcOApFO7RbbnPg8DyzsrIUYAunqPBaLGCc9Dv1E0PEiAhzwpWMOISy9DZ91mWstAoEWpffNmis9DE1rLPM3Are9R1Htpiw9C9ehrYhCAuq6Rrrehwo9CZKbD95XAvQEUEr6nCo9CGw6PJ5iArg8IdN64ii9B8LX7mxtAsh38bDNbhE9BmbmTkp4Aly9BrZUOxg9Bb16hDaDAp3gkOw25Ag9BDlOuDGOAnXWZwnOJy+9A+bCEzyZAqTYChuJIC69AhTnwFWkAlnHZIFwvi49ARp56n6vAu9AXe7trR89ACzru7e6AtxlpAgqCwq9';
-export const POW_TAB = /* @__PURE__ */ decodeTable(DATA);
+export const POW_TAB = /* @__PURE__ */ powTable();
 
-function decodeTable(text: string): Float64Array {
-  const bytes = base64Bytes(text);
-  const view = new DataView(bytes.buffer);
-  const tab = new Float64Array(384);
+/**
+ * The table, with -log(invc) in 128-bit fixed point (`logScaled`): off by less than 2^-120, where
+ * the true values lie at least 2^-49 from a rounding boundary of logc and 2^-106 from one of
+ * logctail (lib/math/gen-data.py computes both with mpmath); 1/c is computed in doubles, at least
+ * 2^-10 of its last kept bit from a tie. About 0.7 ms, once, when the module loads.
+ */
+function powTable(): Float64Array {
+  const table = new Float64Array(384);
   for (let i = 0; i < 128; i++) {
-    const o = 15 * i;
-    tab[3 * i] = (bytes[o] + 182) / 256;
-    tab[3 * i + 1] = (view.getInt16(o + 5, true) * 4294967296 + view.getUint32(o + 1, true)) / 8796093022208;
-    tab[3 * i + 2] = view.getFloat64(o + 7, true);
+    I32[0] = 0;
+    I32[1] = 0x3fe69555 + (i << 13);
+    const start = F64[0];
+    I32[1] += 1 << 13;
+    const inverse = 2 / (start + F64[0]); // 1/c for the subinterval's midpoint c
+    const unit = inverse >= 1 ? 128 : 256; // 8 significant bits
+    const units = Math.round(inverse * unit);
+    const logc = -logScaled(BigInt(units), BigInt(unit)); // -log(invc) * 2^128
+    const logcGrid = (logc + (1n << 84n)) >> 85n; // to the nearest multiple of 2^-43
+    table[3 * i] = units / unit;
+    table[3 * i + 1] = Number(logcGrid) * 1.1368683772161603e-13; // * 2^-43, exact
+    table[3 * i + 2] = Number(logc - (logcGrid << 85n)) * 2.938735877055719e-39; // RN(rest): * 2^-128
   }
-  return tab;
+  return table;
+}
+
+/**
+ * log(num / den) * 2^128, rounded toward zero at each step, for num / den in [0.7, 1.5]:
+ * 2 atanh(a / b) with a = num - den, b = num + den, summed term by term (|a / b| < 0.18: five bits
+ * a term).
+ */
+function logScaled(num: bigint, den: bigint): bigint {
+  const a = num - den;
+  const b = num + den;
+  let term = (a << 128n) / b;
+  let sum = 0n;
+  for (let j = 1n; term !== 0n; j += 2n) {
+    sum += term / j;
+    term = (term * a * a) / (b * b);
+  }
+  return 2n * sum;
 }
 
 const LN2_HI = 0.6931471805598903; // 0x1.62e42fefa3800p-1

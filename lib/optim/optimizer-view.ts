@@ -8,8 +8,8 @@ import { isTfjsOptimizer, tfjsParamGroup, type TfjsOptimizerLike } from './tfjs-
 import { warnUnappliedHyperparameters } from './unapplied-hyperparameters';
 import { decodeFloat, encodeFloat, type JsonValue } from '../state/encoding';
 import { BETA, FINITE, NOT_NAN, WRITTEN_LR, type NumberRule } from '../state/rules';
-import { findNonJsonData } from '../state/state-reader';
-import { fromPythonValues } from '../state/python-values';
+import { readStateData } from '../state/json-data';
+import { describeValue } from '../state/state-reader';
 
 /** What a scheduler accepts: a tfjs optimizer, an array of them (one group each), or param groups. */
 export type OptimizerLike = TfjsOptimizerLike | readonly TfjsOptimizerLike[] | ParamGroupsLike | OptimizerView;
@@ -164,13 +164,14 @@ function encodeGroupValue(value: unknown): JsonValue {
 
 function validateOptimizerState(given: unknown, groups: readonly ParamGroup[]): Array<Array<[string, unknown]>> {
   const where = 'OptimizerView.loadStateDict';
-  const state = fromPythonValues(withoutPerParameterState(given));
-  const problem = findNonJsonData(state);
-  if (problem !== undefined) {
-    throw new InvalidStateError(`${where}: ${problem.key} must be ${problem.expected}, got ${describe(problem.given)}`);
+  const read = readStateData(withoutPerParameterState(given));
+  if (read.problem !== undefined) {
+    const { key, expected, given: value } = read.problem;
+    throw new InvalidStateError(`${where}: ${key} must be ${expected}, got ${describeValue(value)}`);
   }
+  const state = read.data;
   if (typeof state !== 'object' || state === null || !Array.isArray((state as OptimizerState).param_groups)) {
-    throw new InvalidStateError(`${where}: key "param_groups" must be an array of param groups, got ${describe(state)}`);
+    throw new InvalidStateError(`${where}: key "param_groups" must be an array of param groups, got ${describeValue(state)}`);
   }
   const saved = (state as OptimizerState).param_groups;
   if (saved.length !== groups.length) {
@@ -180,7 +181,7 @@ function validateOptimizerState(given: unknown, groups: readonly ParamGroup[]): 
   }
   return saved.map((savedGroup, i) => {
     if (typeof savedGroup !== 'object' || savedGroup === null || Array.isArray(savedGroup)) {
-      throw new InvalidStateError(`${where}: param_groups[${i}] must be an object, got ${describe(savedGroup)}`);
+      throw new InvalidStateError(`${where}: param_groups[${i}] must be an object, got ${describeValue(savedGroup)}`);
     }
     const entries: Array<[string, unknown]> = [];
     for (const key of Object.keys(savedGroup)) {
@@ -192,7 +193,7 @@ function validateOptimizerState(given: unknown, groups: readonly ParamGroup[]): 
         const rule = NUMERIC_KEYS[key];
         const value = decodeFloat(raw);
         if (value === undefined || !rule.test(value)) {
-          throw new InvalidStateError(`${where}: param_groups[${i}].${key} must be ${rule.expected}, got ${describe(raw)}`);
+          throw new InvalidStateError(`${where}: param_groups[${i}].${key} must be ${rule.expected}, got ${describeValue(raw)}`);
         }
         if (key === 'momentum' && isTfjsGroup(groups[i]) && !('momentum' in groups[i])) {
           if (value === 0) continue;
@@ -205,7 +206,7 @@ function validateOptimizerState(given: unknown, groups: readonly ParamGroup[]): 
         const pair = Array.isArray(raw) ? raw.map(decodeFloat) : [];
         if (pair.length !== 2 || pair.some((v) => v === undefined || !BETA.test(v))) {
           throw new InvalidStateError(
-            `${where}: param_groups[${i}].betas must be a pair of numbers, each ${BETA.expected} (as torch.optim.Adam requires), got ${Array.isArray(raw) && raw.length <= 4 ? JSON.stringify(raw) : describe(raw)}`,
+            `${where}: param_groups[${i}].betas must be a pair of numbers, each ${BETA.expected} (as torch.optim.Adam requires), got ${Array.isArray(raw) && raw.length <= 4 ? JSON.stringify(raw) : describeValue(raw)}`,
           );
         }
         if (isTfjsGroup(groups[i]) && !('betas' in groups[i])) {
@@ -247,14 +248,6 @@ function isTfjsGroup(group: ParamGroup): boolean {
   return Object.getPrototypeOf(group) !== Object.prototype;
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
-
 const singleViews = new WeakMap<object, OptimizerView>();
 const sequenceViews = new WeakMap<object, OptimizerView[]>();
 
@@ -271,7 +264,7 @@ export function asOptimizer(optimizer: OptimizerLike): OptimizerView {
   if (typeof groupsLike === 'object' && groupsLike !== null && Array.isArray(groupsLike.paramGroups)) {
     groupsLike.paramGroups.forEach((group, i) => {
       if (typeof group !== 'object' || group === null || typeof group.lr !== 'number') {
-        throw new InvalidArgumentError(`asOptimizer: paramGroups[${i}].lr must be a number, got ${describe(group?.lr)}`);
+        throw new InvalidArgumentError(`asOptimizer: paramGroups[${i}].lr must be a number, got ${describeValue(group?.lr)}`);
       }
     });
     let view = singleViews.get(groupsLike);
@@ -282,7 +275,7 @@ export function asOptimizer(optimizer: OptimizerLike): OptimizerView {
     return view;
   }
   throw new InvalidArgumentError(
-    `asOptimizer: expected a tfjs optimizer, an array of tfjs optimizers, or an object with paramGroups, got ${describe(optimizer)}`,
+    `asOptimizer: expected a tfjs optimizer, an array of tfjs optimizers, or an object with paramGroups, got ${describeValue(optimizer)}`,
     'TypeError',
   );
 }
@@ -293,7 +286,7 @@ function viewOfSequence(optimizers: readonly TfjsOptimizerLike[]): OptimizerView
   }
   optimizers.forEach((optimizer, i) => {
     if (!isTfjsOptimizer(optimizer)) {
-      throw new InvalidArgumentError(`asOptimizer: element ${i} is not a tfjs optimizer, got ${describe(optimizer)}`, 'TypeError');
+      throw new InvalidArgumentError(`asOptimizer: element ${i} is not a tfjs optimizer, got ${describeValue(optimizer)}`, 'TypeError');
     }
   });
   const candidates = sequenceViews.get(optimizers[0]) ?? [];

@@ -76,6 +76,8 @@ export const SUPPORTED_OPTIMIZERS: readonly string[] = ['SGD', 'Momentum', 'Adag
 
 /** Thrown when an optimizer's class or internals are not the ones described above. */
 export class UnsupportedOptimizerError extends LRSchedulerError {
+  static override readonly errorName: string = 'UnsupportedOptimizerError';
+
   constructor(message: string) {
     super(message, 'TypeError');
   }

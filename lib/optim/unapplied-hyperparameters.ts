@@ -5,7 +5,7 @@
  * word. `warnUnappliedHyperparameters` says so, once per hyper-parameter, through the package's
  * warning handler.
  */
-import { pyrepr } from '../python/repr';
+import { floatRepr } from '../python/repr';
 import { warn } from '../warnings';
 import type { ParamGroup } from './param-group';
 import type { TfjsOptimizerLike } from './tfjs-groups';
@@ -27,6 +27,12 @@ interface TfjsConfig {
 type Rule = (value: unknown, className: string, config: TfjsConfig, group: ParamGroup) => string | undefined;
 
 const differs = (a: unknown, b: unknown): boolean => typeof a === 'number' && typeof b === 'number' && !Object.is(a, b);
+
+/** Python's repr of a hyper-parameter's value (a float or a bool). */
+const repr = (value: unknown): string => (typeof value === 'boolean' ? (value ? 'True' : 'False') : floatRepr(value as number));
+
+/** Why a value differs from what the tfjs optimizer was constructed with. */
+const builtWith = (className: string, field: string, value: unknown): string => `the tfjs ${className} optimizer was built with ${field} ${repr(value)}`;
 
 const RULES: Readonly<Record<string, Rule>> = {
   weight_decay: (value, _className, _config, group) => {
@@ -51,22 +57,22 @@ const RULES: Readonly<Record<string, Rule>> = {
   centered: (value, className, config) => {
     if (typeof value !== 'boolean') return undefined;
     if (className !== 'RMSProp') return value ? 'only tfjs RMSProp has a centered variant' : undefined;
-    return value !== (config.centered === true) ? `the tfjs RMSProp optimizer was built with centered ${pyrepr(config.centered === true)}` : undefined;
+    return value !== (config.centered === true) ? builtWith('RMSProp', 'centered', config.centered === true) : undefined;
   },
   eps: (value, className, config) => {
     if (typeof value !== 'number') return undefined;
     if (typeof config.epsilon === 'number') {
-      return differs(value, config.epsilon) ? `the tfjs ${className} optimizer was built with epsilon ${pyrepr(config.epsilon)}` : undefined;
+      return differs(value, config.epsilon) ? builtWith(className, 'epsilon', config.epsilon) : undefined;
     }
     return className === 'Adagrad' ? "tfjs Adagrad uses the backend's epsilon (1e-07 on float32 backends)" : undefined;
   },
   alpha: (value, className, config) =>
-    className === 'RMSProp' && differs(value, config.decay) ? `the tfjs RMSProp optimizer was built with decay ${pyrepr(config.decay as number)}` : undefined,
+    className === 'RMSProp' && differs(value, config.decay) ? builtWith('RMSProp', 'decay', config.decay) : undefined,
   rho: (value, className, config) =>
-    className === 'Adadelta' && differs(value, config.rho) ? `the tfjs Adadelta optimizer was built with rho ${pyrepr(config.rho as number)}` : undefined,
+    className === 'Adadelta' && differs(value, config.rho) ? builtWith('Adadelta', 'rho', config.rho) : undefined,
   initial_accumulator_value: (value, className, config) =>
     className === 'Adagrad' && differs(value, config.initialAccumulatorValue)
-      ? `the tfjs Adagrad optimizer was built with initialAccumulatorValue ${pyrepr(config.initialAccumulatorValue as number)}`
+      ? builtWith('Adagrad', 'initialAccumulatorValue', config.initialAccumulatorValue)
       : undefined,
 };
 
@@ -93,7 +99,7 @@ export function warnUnappliedHyperparameters(where: string, groups: readonly Par
   });
   for (const [key, list] of found) {
     const indices = list.map((item) => item.index).join(', ');
-    const values = [...new Set(list.map((item) => pyrepr(item.value as number | boolean)))].join(', ');
+    const values = [...new Set(list.map((item) => repr(item.value)))].join(', ');
     const classes = [...new Set(list.map((item) => item.className))].join(', ');
     const reasons = [...new Set(list.map((item) => item.reason))].join('; ');
     const subject = list.length === 1 ? `param_groups[${indices}] has` : `param_groups ${indices} have`;

@@ -53,8 +53,8 @@ function listRepr(values: readonly PyReprValue[], open: Set<readonly PyReprValue
   return `[${parts.join(', ')}]`;
 }
 
-/** Python's `repr(float)`. */
-function floatRepr(x: number): string {
+/** Python's `repr(float)` (`pyrepr` of a number; alone, it leaves the rest of `pyrepr` out of a bundle). */
+export function floatRepr(x: number): string {
   if (x !== x) return 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';

@@ -1,3 +1,8 @@
+/**
+ * Follows PyTorch 2.13's `torch.optim.lr_scheduler.ChainedScheduler` operation for operation, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
+ */
 import { InvalidArgumentError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import { asOptimizer, type OptimizerLike, type OptimizerView } from '../optim/optimizer-view';
@@ -50,7 +55,8 @@ export class ChainedScheduler extends LRScheduler implements CompositeScheduler 
     const pytorchOrder = Array.isArray(first) && (first.length === 0 || first.every((item: unknown) => item instanceof LRScheduler));
     const optimizer = pytorchOrder ? null : (first as OptimizerLike | null);
     const options = pytorchOrder ? { schedulers: first as readonly LRScheduler[], optimizer: second as OptimizerLike | null | undefined } : (second as ChainedSchedulerOptions);
-    new OptionChecker('ChainedScheduler', options).known(['schedulers', 'optimizer']);
+    const usage = 'new ChainedScheduler([first, second]) or new ChainedScheduler(null, { schedulers: [first, second] })';
+    new OptionChecker('ChainedScheduler', options, usage).known(['schedulers', 'optimizer']);
     const given = resolveOptimizer(optimizer, options.optimizer);
     const schedulers = checkChildren(
       'ChainedScheduler',

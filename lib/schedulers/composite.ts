@@ -3,6 +3,10 @@
  * `bisect_right`, the "takes 1 positional argument" TypeError of their `step()`, the
  * NotImplementedError of `getLr()` (neither class overrides `LRScheduler.get_lr`), and loading
  * their children's state dicts.
+ *
+ * Follows the corresponding code of PyTorch 2.13's torch/optim/lr_scheduler.py, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
  */
 import { InvalidArgumentError, LRSchedulerError, SchedulerTypeError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';

@@ -1,3 +1,8 @@
+/**
+ * Follows PyTorch 2.13's `torch.optim.lr_scheduler.ConstantLR` operation for operation, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
+ */
 import { InvalidArgumentError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerLike } from '../optim/optimizer-view';
@@ -35,7 +40,7 @@ export class ConstantLR extends LRScheduler {
   totalIters: number;
 
   constructor(optimizer: OptimizerLike, options: ConstantLROptions = {}) {
-    const check = new OptionChecker('ConstantLR', options).known(['factor', 'totalIters', 'lastEpoch']);
+    const check = new OptionChecker('ConstantLR', options, '{ factor: 0.5, totalIters: 4 }', 'factor').known(['factor', 'totalIters', 'lastEpoch']);
     const factor = check.number('factor', options.factor, 1.0 / 3);
     if (factor > 1.0 || factor < 0) {
       throw new InvalidArgumentError('ConstantLR: Constant multiplicative factor expected to be between 0 and 1.');

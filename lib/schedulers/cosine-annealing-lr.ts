@@ -1,3 +1,8 @@
+/**
+ * Follows PyTorch 2.13's `torch.optim.lr_scheduler.CosineAnnealingLR` operation for operation, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
+ */
 import { PythonArithmeticError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import { PI, cos } from '../math';
@@ -47,7 +52,7 @@ export class CosineAnnealingLR extends LRScheduler {
   private riseValue = Number.NaN;
 
   constructor(optimizer: OptimizerLike, options: CosineAnnealingLROptions) {
-    const check = new OptionChecker('CosineAnnealingLR', options).known(['tMax', 'etaMin', 'lastEpoch']);
+    const check = new OptionChecker('CosineAnnealingLR', options, '{ tMax: 100 }', 'tMax').known(['tMax', 'etaMin', 'lastEpoch']);
     const tMax = check.number('tMax', options.tMax, undefined, NON_ZERO);
     const etaMin = check.number('etaMin', options.etaMin, 0, FINITE);
     super(optimizer, check.lastEpoch(options.lastEpoch));

@@ -1,3 +1,8 @@
+/**
+ * Follows PyTorch 2.13's `torch.optim.lr_scheduler.CosineAnnealingWarmRestarts` operation for operation, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
+ */
 import { InvalidArgumentError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import { PI, cos, floor, log, mod, pow, trunc } from '../math';
@@ -56,7 +61,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   etaMin: number;
 
   constructor(optimizer: OptimizerLike, options: CosineAnnealingWarmRestartsOptions) {
-    const check = new OptionChecker('CosineAnnealingWarmRestarts', options).known(['t0', 'tMult', 'etaMin', 'lastEpoch']);
+    const check = new OptionChecker('CosineAnnealingWarmRestarts', options, '{ t0: 10 }', 't0').known(['t0', 'tMult', 'etaMin', 'lastEpoch']);
     const t0 = options.t0;
     if (typeof t0 !== 'number' || !POSITIVE_INTEGER.test(t0)) {
       throw new InvalidArgumentError(`CosineAnnealingWarmRestarts: Expected positive integer t0, but got ${String(t0)}`);

@@ -1,3 +1,8 @@
+/**
+ * Follows PyTorch 2.13's `torch.optim.lr_scheduler.CyclicLR` operation for operation, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
+ */
 import { InvalidArgumentError, PythonArithmeticError, SchedulerTypeError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import { floor, pow } from '../math';
@@ -125,7 +130,7 @@ export class CyclicLR extends LRScheduler {
   private halvingsCycle = Number.NaN;
 
   constructor(optimizer: OptimizerLike, options: CyclicLROptions) {
-    const check: OptionChecker = new OptionChecker('CyclicLR', options).known(OPTION_NAMES);
+    const check: OptionChecker = new OptionChecker('CyclicLR', options, '{ baseLr: 0.001, maxLr: 0.1 }', 'baseLr').known(OPTION_NAMES);
     const lastEpoch = check.lastEpoch(options.lastEpoch);
     const view = asOptimizer(optimizer);
     const groups = view.paramGroups;

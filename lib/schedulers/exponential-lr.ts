@@ -1,3 +1,8 @@
+/**
+ * Follows PyTorch 2.13's `torch.optim.lr_scheduler.ExponentialLR` operation for operation, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
+ */
 import { LRScheduler } from '../lr-scheduler';
 import { pow } from '../math';
 import type { OptimizerLike } from '../optim/optimizer-view';
@@ -30,7 +35,7 @@ export class ExponentialLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: OptimizerLike, options: ExponentialLROptions) {
-    const check = new OptionChecker('ExponentialLR', options).known(['gamma', 'lastEpoch']);
+    const check = new OptionChecker('ExponentialLR', options, '{ gamma: 0.9 }', 'gamma').known(['gamma', 'lastEpoch']);
     const gamma = check.number('gamma', options.gamma, undefined, FINITE);
     super(optimizer, check.lastEpoch(options.lastEpoch));
     this.gamma = gamma;

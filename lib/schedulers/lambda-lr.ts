@@ -1,3 +1,8 @@
+/**
+ * Follows PyTorch 2.13's `torch.optim.lr_scheduler.LambdaLR` operation for operation, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
+ */
 import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import type { StateReader, SchedulerState } from '../state/state-reader';
@@ -43,6 +48,7 @@ export class LambdaLR extends LRScheduler {
       optimizer,
       options,
       (typeName) => `option "lrLambda" must be a function or a list of functions, got ${typeName} ('${typeName}' object is not callable)`,
+      '{ lrLambda: (epoch) => 1 / (epoch + 1) }',
     );
     super(optimizer, lastEpoch);
     this.lrLambdas = lrLambdas;

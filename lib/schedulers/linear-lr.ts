@@ -1,3 +1,8 @@
+/**
+ * Follows PyTorch 2.13's `torch.optim.lr_scheduler.LinearLR` operation for operation, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
+ */
 import { InvalidArgumentError, PythonArithmeticError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerLike } from '../optim/optimizer-view';
@@ -45,7 +50,8 @@ export class LinearLR extends LRScheduler {
   totalIters: number;
 
   constructor(optimizer: OptimizerLike, options: LinearLROptions = {}) {
-    const check = new OptionChecker('LinearLR', options).known(['startFactor', 'endFactor', 'totalIters', 'lastEpoch']);
+    const usage = '{ startFactor: 0.25, totalIters: 4 }';
+    const check = new OptionChecker('LinearLR', options, usage, 'startFactor').known(['startFactor', 'endFactor', 'totalIters', 'lastEpoch']);
     const startFactor = check.number('startFactor', options.startFactor, 1.0 / 3);
     if (startFactor > 1.0 || startFactor <= 0) throw new InvalidArgumentError(START_FACTOR_MESSAGE);
     if (!POSITIVE_UNIT_FACTOR.test(startFactor)) check.fail('startFactor', POSITIVE_UNIT_FACTOR.expected, startFactor);

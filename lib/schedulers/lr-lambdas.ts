@@ -23,15 +23,17 @@ function pythonTypeName(value: unknown): string {
 
 /**
  * The options of LambdaLR and MultiplicativeLR, checked in their constructors' order: no unknown
- * option, then `lrLambda` (see `lrLambdaList`), then `lastEpoch`.
+ * option, then `lrLambda` (see `lrLambdaList`), then `lastEpoch`. `usage` is the options the
+ * "options must be an object" error shows (see `OptionChecker`).
  */
 export function checkLrLambdaOptions(
   className: string,
   optimizer: OptimizerLike,
   options: { lrLambda: LrLambda | readonly LrLambda[]; lastEpoch?: number },
   nonFunctionMessage: (typeName: string) => string,
+  usage: string,
 ): { lrLambdas: LrLambda[]; lastEpoch: number } {
-  const check = new OptionChecker(className, options).known(['lrLambda', 'lastEpoch']);
+  const check = new OptionChecker(className, options, usage, 'lrLambda').known(['lrLambda', 'lastEpoch']);
   const groupCount = asOptimizer(optimizer).paramGroups.length;
   const lrLambdas = lrLambdaList(className, options.lrLambda, groupCount, nonFunctionMessage);
   return { lrLambdas, lastEpoch: check.lastEpoch(options.lastEpoch) };

@@ -1,3 +1,8 @@
+/**
+ * Follows PyTorch 2.13's `torch.optim.lr_scheduler.MultiStepLR` operation for operation, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
+ */
 import { LRScheduler } from '../lr-scheduler';
 import { pow } from '../math';
 import type { OptimizerLike } from '../optim/optimizer-view';
@@ -60,7 +65,7 @@ export class MultiStepLR extends LRScheduler {
   private sorted: SortedMilestones;
 
   constructor(optimizer: OptimizerLike, options: MultiStepLROptions) {
-    const check: OptionChecker = new OptionChecker('MultiStepLR', options).known(['milestones', 'gamma', 'lastEpoch']);
+    const check: OptionChecker = new OptionChecker('MultiStepLR', options, '{ milestones: [30, 80] }', 'milestones').known(['milestones', 'gamma', 'lastEpoch']);
     const given: unknown = options.milestones;
     if (!Array.isArray(given)) check.fail('milestones', 'a list of numbers', given, 'TypeError');
     const milestones = new Map<number, number>();

@@ -1,3 +1,8 @@
+/**
+ * Follows PyTorch 2.13's `torch.optim.lr_scheduler.MultiplicativeLR` operation for operation, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
+ */
 import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import type { StateReader, SchedulerState } from '../state/state-reader';
@@ -34,7 +39,13 @@ export class MultiplicativeLR extends LRScheduler {
   readonly lrLambdas: readonly LrLambda[];
 
   constructor(optimizer: OptimizerLike, options: MultiplicativeLROptions) {
-    const { lrLambdas, lastEpoch } = checkLrLambdaOptions('MultiplicativeLR', optimizer, options, (typeName) => `lrLambda should be a function, but got ${typeName}`);
+    const { lrLambdas, lastEpoch } = checkLrLambdaOptions(
+      'MultiplicativeLR',
+      optimizer,
+      options,
+      (typeName) => `lrLambda should be a function, but got ${typeName}`,
+      '{ lrLambda: () => 0.95 }',
+    );
     super(optimizer, lastEpoch);
     this.lrLambdas = lrLambdas;
     this.initialStep();

@@ -1,3 +1,8 @@
+/**
+ * Follows PyTorch 2.13's `torch.optim.lr_scheduler.OneCycleLR` operation for operation, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
+ */
 import { InvalidArgumentError, PythonArithmeticError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import { PI, cos } from '../math';
@@ -117,7 +122,7 @@ export class OneCycleLR extends LRScheduler {
   useBeta1: boolean;
 
   constructor(optimizer: OptimizerLike, options: OneCycleLROptions) {
-    const check: OptionChecker = new OptionChecker('OneCycleLR', options).known(OPTION_NAMES);
+    const check: OptionChecker = new OptionChecker('OneCycleLR', options, '{ maxLr: 0.1, totalSteps: 1000 }', 'maxLr').known(OPTION_NAMES);
     const lastEpoch = check.lastEpoch(options.lastEpoch);
     const positiveInteger = (name: string, value: unknown): number => {
       if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {

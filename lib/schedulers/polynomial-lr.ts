@@ -1,3 +1,8 @@
+/**
+ * Follows PyTorch 2.13's `torch.optim.lr_scheduler.PolynomialLR` operation for operation, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
+ */
 import { PythonArithmeticError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import { pow } from '../math';
@@ -42,7 +47,7 @@ export class PolynomialLR extends LRScheduler {
   power: number;
 
   constructor(optimizer: OptimizerLike, options: PolynomialLROptions = {}) {
-    const check = new OptionChecker('PolynomialLR', options).known(['totalIters', 'power', 'lastEpoch']);
+    const check = new OptionChecker('PolynomialLR', options, '{ totalIters: 10, power: 2 }', 'totalIters').known(['totalIters', 'power', 'lastEpoch']);
     const totalIters = check.number('totalIters', options.totalIters, 5, NOT_NAN);
     const power = check.number('power', options.power, 1.0);
     if (power < 0) {

@@ -1,3 +1,8 @@
+/**
+ * Follows PyTorch 2.13's `torch.optim.lr_scheduler.ReduceLROnPlateau` operation for operation, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
+ */
 import { InvalidArgumentError, LRSchedulerError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerLike } from '../optim/optimizer-view';
@@ -99,7 +104,7 @@ export class ReduceLROnPlateau extends LRScheduler {
   private comparison: Comparison;
 
   constructor(optimizer: OptimizerLike, options: ReduceLROnPlateauOptions = {}) {
-    const check = new OptionChecker('ReduceLROnPlateau', options).known([
+    const check = new OptionChecker('ReduceLROnPlateau', options, "{ mode: 'min', patience: 10 }", 'mode').known([
       'mode',
       'factor',
       'patience',

@@ -1,3 +1,8 @@
+/**
+ * Follows PyTorch 2.13's `torch.optim.lr_scheduler.SequentialLR` operation for operation, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
+ */
 import { InvalidArgumentError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
@@ -57,7 +62,8 @@ export class SequentialLR extends LRScheduler implements CompositeScheduler {
   private initialStepRun = false;
 
   constructor(optimizer: OptimizerLike, options: SequentialLROptions) {
-    const check = new OptionChecker('SequentialLR', options).known(['schedulers', 'milestones', 'lastEpoch']);
+    const usage = '{ schedulers: [warmup, decay], milestones: [5] }';
+    const check = new OptionChecker('SequentialLR', options, usage, 'schedulers').known(['schedulers', 'milestones', 'lastEpoch']);
     const view = asOptimizer(optimizer);
     const schedulers = checkChildren('SequentialLR', options.schedulers, view, 'SequentialLR expects at least one scheduler, but got no scheduler.');
     const rawMilestones = options.milestones as unknown;

@@ -1,3 +1,8 @@
+/**
+ * Follows PyTorch 2.13's `torch.optim.lr_scheduler.StepLR` operation for operation, translated to
+ * TypeScript. PyTorch: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the PyTorch
+ * contributors; BSD-3-Clause (the full notice is in NOTICE).
+ */
 import { LRScheduler } from '../lr-scheduler';
 import { floorDiv, pow } from '../math';
 import type { OptimizerLike } from '../optim/optimizer-view';
@@ -34,7 +39,7 @@ export class StepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: OptimizerLike, options: StepLROptions) {
-    const check = new OptionChecker('StepLR', options).known(['stepSize', 'gamma', 'lastEpoch']);
+    const check = new OptionChecker('StepLR', options, '{ stepSize: 30 }', 'stepSize').known(['stepSize', 'gamma', 'lastEpoch']);
     const stepSize = check.number('stepSize', options.stepSize, undefined, NON_ZERO);
     const gamma = check.number('gamma', options.gamma, 0.1, FINITE);
     super(optimizer, check.lastEpoch(options.lastEpoch));

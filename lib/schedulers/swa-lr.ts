@@ -1,6 +1,6 @@
 /**
  * `torch.optim.swa_utils.SWALR` of PyTorch 2.13, operation for operation.
- * PyTorch is BSD-3-Clause licensed: Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the
+ * PyTorch is BSD-3-Clause licensed (the full notice is in NOTICE): Copyright (c) 2016- Facebook, Inc (Adam Paszke) and the
  * PyTorch contributors (https://github.com/pytorch/pytorch/blob/main/LICENSE).
  */
 import { LRScheduler } from '../lr-scheduler';
@@ -73,7 +73,7 @@ export class SWALR extends LRScheduler {
   private cachedAlpha = Number.NaN;
 
   constructor(optimizer: OptimizerLike, options: SWALROptions) {
-    const check = new OptionChecker('SWALR', options).known(['swaLr', 'annealEpochs', 'annealStrategy', 'lastEpoch']);
+    const check = new OptionChecker('SWALR', options, '{ swaLr: 0.05 }', 'swaLr').known(['swaLr', 'annealEpochs', 'annealStrategy', 'lastEpoch']);
     const groups = asOptimizer(optimizer).paramGroups;
     // the group key swa_lr is checked with the same rule when param groups are loaded (optimizer-view)
     const swaLrs = check.perGroup('swaLr', options.swaLr, groups.length, undefined, FINITE);

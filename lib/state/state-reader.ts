@@ -5,8 +5,10 @@
  */
 import { InvalidStateError } from '../errors';
 import { decodeFloat, encodeFloat, type JsonValue } from './encoding';
-import { fromPythonValues } from './python-values';
+import { FORBIDDEN, FORBIDDEN_KEYS, readStateData } from './json-data';
 import { ANY_NUMBER, type NumberRule } from './rules';
+
+export { findNonJsonData } from './json-data';
 
 /** A scheduler's state dict: plain JSON data with PyTorch's key names. */
 export type SchedulerState = { [key: string]: JsonValue };
@@ -16,11 +18,6 @@ export type SchedulerStateLike = { readonly [key: string]: unknown };
 
 /** Keys that only make sense inside Python: accepted and ignored. */
 const PYTHON_ONLY_KEYS = ['_get_lr_called_within_step', '_is_initial', 'verbose', '__scheduler__'];
-/** Names that must never be keys of a state dict, at any depth (prototype pollution). */
-export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
-/** How deeply state dicts may nest (composites of composites); deeper data is rejected. */
-const MAX_DEPTH = 64;
-const FORBIDDEN = 'a forbidden name';
 
 /**
  * Where a nested state dict sits inside the one being loaded: the class whose `loadStateDict()` was
@@ -40,13 +37,14 @@ export class StateReader {
   constructor(className: string, given: unknown, location?: StateLocation) {
     this.#className = className;
     this.#location = location;
-    const state = fromPythonValues(given); // a state dict as torch.load returns it (Counter, tensors, bigint)
+    // JSON data, or a state dict as torch.load returns it (Counter, tensors, bigint)
+    const read = typeof given === 'object' && given !== null && !Array.isArray(given) ? readStateData(given) : { data: given };
+    if (read.problem !== undefined) throw this.error(read.problem.key, read.problem.expected, read.problem.given);
+    const state = read.data;
     if (typeof state !== 'object' || state === null || Array.isArray(state)) {
       throw new InvalidStateError(`${this.#where()}expected a state dict object, got ${describeValue(state)}`);
     }
     const record = state as Record<string, unknown>;
-    const problem = findNonJsonData(record);
-    if (problem !== undefined) throw this.error(problem.key, problem.expected, problem.given);
     const tag = record.__scheduler__;
     if (tag !== undefined && tag !== className) {
       throw new InvalidStateError(`${this.#where()}key "__scheduler__" must be "${className}", got ${describeValue(tag)}`);
@@ -170,63 +168,4 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
   return String(value);
-}
-
-interface DataProblem {
-  key: string;
-  expected: string;
-  given: unknown;
-}
-
-/**
- * Checks that `value` is plain JSON data before anything reads it: plain objects and arrays of
- * null, booleans, numbers and strings, no forbidden key (`__proto__`, `constructor`, `prototype`)
- * at any depth, no getters or setters (which could run code or answer differently on a second
- * read), no class instances, no cycles, no holes. Returns the first problem, `undefined` if none.
- */
-export function findNonJsonData(value: unknown, path = '', ancestors: object[] = []): DataProblem | undefined {
-  if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') return undefined;
-  const here = path === '' ? '(the state dict)' : path;
-  if (typeof value !== 'object') return { key: here, expected: 'JSON data (null, a boolean, a number, a string, a list or an object)', given: value };
-  if (ancestors.includes(value)) return { key: here, expected: 'JSON data without cycles', given: value };
-  if (ancestors.length >= MAX_DEPTH) return { key: here, expected: `data nested at most ${MAX_DEPTH} levels deep`, given: value };
-  ancestors.push(value);
-  try {
-    return Array.isArray(value) ? findInList(value, path, ancestors) : findInRecord(value, path, ancestors);
-  } finally {
-    ancestors.pop();
-  }
-}
-
-function findInList(list: unknown[], path: string, ancestors: object[]): DataProblem | undefined {
-  if (Object.getPrototypeOf(list) !== Array.prototype) return { key: path, expected: 'a plain list (JSON data)', given: list };
-  for (let i = 0; i < list.length; i++) {
-    const descriptor = Object.getOwnPropertyDescriptor(list, i);
-    const child = `${path}[${i}]`;
-    if (descriptor === undefined) return { key: child, expected: 'a value (the list has a hole here)', given: undefined };
-    if (descriptor.get !== undefined || descriptor.set !== undefined) {
-      return { key: child, expected: 'a plain data property (no getter or setter)', given: undefined };
-    }
-    const problem = findNonJsonData(descriptor.value, child, ancestors);
-    if (problem !== undefined) return problem;
-  }
-  return undefined;
-}
-
-function findInRecord(record: object, path: string, ancestors: object[]): DataProblem | undefined {
-  const prototype = Object.getPrototypeOf(record) as unknown;
-  const here = path === '' ? '(the state dict)' : path;
-  if (prototype !== Object.prototype && prototype !== null) return { key: here, expected: 'a plain object (JSON data)', given: record };
-  for (const key of Reflect.ownKeys(record)) {
-    if (typeof key === 'symbol') return { key: here, expected: 'JSON data (no symbol keys)', given: record };
-    const child = path === '' ? key : `${path}.${key}`;
-    if (FORBIDDEN_KEYS.includes(key)) return { key: child, expected: FORBIDDEN, given: undefined };
-    const descriptor = Object.getOwnPropertyDescriptor(record, key) as PropertyDescriptor;
-    if (descriptor.get !== undefined || descriptor.set !== undefined) {
-      return { key: child, expected: 'a plain data property (no getter or setter)', given: undefined };
-    }
-    const problem = findNonJsonData(descriptor.value, child, ancestors);
-    if (problem !== undefined) return problem;
-  }
-  return undefined;
 }

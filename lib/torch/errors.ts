@@ -19,6 +19,8 @@ export type TorchFileErrorCode = 'format' | 'truncated' | 'refused' | 'unsupport
 
 /** A torch file that cannot be read, or a value that cannot be written as one. */
 export class TorchFileError extends LRSchedulerError {
+  static override readonly errorName: string = 'TorchFileError';
+
   readonly code: TorchFileErrorCode;
 
   constructor(code: TorchFileErrorCode, message: string) {

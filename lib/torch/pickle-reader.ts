@@ -9,7 +9,7 @@
  * the result can be made to walk an exponential tree.
  */
 import { TorchFileError } from './errors';
-import { Counter, TorchTensor, type TorchKey, type TorchValue } from './values';
+import { Counter, PythonDict, TorchTensor, type TorchKey, type TorchValue } from './values';
 
 /** The limits of one unpickling (documented defaults in `ReadTorchFileOptions`). */
 export interface PickleLimits {
@@ -641,7 +641,7 @@ function finalize(root: unknown, limits: PickleLimits, where: string): TorchValu
         keys.forEach((key, i) => (record[key as string] = values[i]));
         value = record;
       } else {
-        const map = node.kind === 'Counter' ? new Counter() : new Map<TorchKey, TorchValue>();
+        const map = node.kind === 'Counter' ? new Counter() : new PythonDict();
         keys.forEach((key, i) => map.set(key as TorchKey, values[i]));
         value = map;
       }

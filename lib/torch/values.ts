@@ -17,7 +17,7 @@
  * | `torch.Tensor`, `nn.Parameter` | `TorchTensor`: `{ dtype, shape, data }` with a typed array |
  * | `torch.device`, a dtype | its string: `"cpu"`, `"torch.float32"` |
  */
-import { STATE_VALUE } from '../state/python-values';
+import { STATE_VALUE } from '../state/json-data';
 
 /** The tensor element types this package reads; it writes all but `float16` and `bfloat16`. */
 export type TorchDtype = 'float64' | 'float32' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
@@ -74,8 +74,39 @@ export class TorchTensor<D extends TorchDtype = TorchDtype> {
   }
 }
 
+/** The JSON text of a Python dict key: numbers as Python writes them in JSON state dicts ("3", "2.5", "inf"). */
+function keyText(key: TorchKey): string | undefined {
+  if (typeof key === 'string') return key;
+  if (typeof key === 'bigint') return String(key);
+  if (typeof key !== 'number') return undefined; // (a Map holds no -0 key: it is 0 there)
+  if (Number.isNaN(key)) return 'nan';
+  if (!Number.isFinite(key)) return key > 0 ? 'inf' : '-inf';
+  return String(key);
+}
+
+/**
+ * A Python dict whose keys are not all `str` (an optimizer's `state`, keyed by parameter id), as
+ * `readTorchFile` returns it: a `Map`, keys kept.
+ */
+export class PythonDict extends Map<TorchKey, TorchValue> {
+  /**
+   * In a state dict (`loadStateDict`), the object PyTorch's JSON state dicts hold in its place
+   * (MultiStepLR's `milestones`: `{ "30": 1, "80": 1 }`), keyed by the keys' decimal text;
+   * `undefined` when a key has no such text or two keys have the same one.
+   */
+  [STATE_VALUE](): Record<string, TorchValue> | undefined {
+    const record: Record<string, TorchValue> = {};
+    for (const [key, item] of this) {
+      const text = keyText(key);
+      if (text === undefined || Object.prototype.hasOwnProperty.call(record, text)) return undefined;
+      Object.defineProperty(record, text, { value: item, enumerable: true, writable: true, configurable: true });
+    }
+    return record;
+  }
+}
+
 /** Python's `collections.Counter`: element -> count. */
-export class Counter extends Map<TorchKey, TorchValue> {}
+export class Counter extends PythonDict {}
 
 /** A number `writeTorchFile` writes as a Python `float` even when it is integer-valued. */
 export class PyFloat {

@@ -103,7 +103,8 @@ export function getScheduler(name: SchedulerType, optimizer: OptimizerLike, opti
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidArgumentError(`getScheduler: options must be an object, got ${describeValue(options)}`, 'TypeError');
   }
-  const check = new OptionChecker('getScheduler', options).known(['numWarmupSteps', 'numTrainingSteps', 'schedulerSpecificKwargs']);
+  const usage = "getScheduler('cosine', optimizer, { numWarmupSteps: 100, numTrainingSteps: 1000 })";
+  const check = new OptionChecker('getScheduler', options, usage).known(['numWarmupSteps', 'numTrainingSteps', 'schedulerSpecificKwargs']);
   if (typeof name !== 'string' || !NAMES.includes(name)) {
     throw new InvalidArgumentError(
       `getScheduler: ${String(name)} is not a valid SchedulerType, please select one of [${NAMES.map((n) => `'${n}'`).join(', ')}]`,

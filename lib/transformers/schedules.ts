@@ -107,9 +107,12 @@ const A_FINITE_NUMBER = 'a finite number';
 const notNaN = (n: number): boolean => !Number.isNaN(n);
 const WSD_SHAPES: readonly WsdShape[] = ['linear', 'cosine', '1-sqrt'];
 
-/** The options object of a schedule function, checked for unknown keys (Python: unexpected keyword argument). */
-function checker(functionName: string, options: unknown, names: readonly string[]): OptionChecker {
-  return new OptionChecker(functionName, options).known(names);
+/**
+ * The options object of a schedule function, checked for unknown keys (Python: unexpected keyword
+ * argument); `usage` and `positional` as in `OptionChecker`.
+ */
+function checker(functionName: string, options: unknown, names: readonly string[], usage: string, positional?: string): OptionChecker {
+  return new OptionChecker(functionName, options, usage, positional).known(names);
 }
 
 /** A step count (transformers types it int; Python accepts any number): a number, not NaN. */
@@ -146,7 +149,7 @@ function partialLambdaLR(check: OptionChecker, optimizer: OptimizerLike, lambda:
  * const scheduler = getConstantSchedule(optimizer); // lr 0.001: 0.001, 0.001, ...
  */
 export function getConstantSchedule(optimizer: OptimizerLike, options: LastEpochOption = {}): LambdaLR {
-  const check = checker('getConstantSchedule', options, ['lastEpoch']);
+  const check = checker('getConstantSchedule', options, ['lastEpoch'], 'getConstantSchedule(optimizer)');
   return new LambdaLR(optimizer, { lrLambda: constantLambda(), lastEpoch: check.lastEpoch(options.lastEpoch) });
 }
 
@@ -159,7 +162,7 @@ export function getConstantSchedule(optimizer: OptimizerLike, options: LastEpoch
  * // steps 0..5: 0, 0.025, 0.05, 0.075..., 0.1, 0.1
  */
 export function getConstantScheduleWithWarmup(optimizer: OptimizerLike, options: ConstantScheduleWithWarmupOptions): LambdaLR {
-  const check = checker('getConstantScheduleWithWarmup', options, ['numWarmupSteps', 'lastEpoch']);
+  const check = checker('getConstantScheduleWithWarmup', options, ['numWarmupSteps', 'lastEpoch'], '{ numWarmupSteps: 100 }', 'numWarmupSteps');
   const numWarmupSteps = steps(check, 'numWarmupSteps', options.numWarmupSteps);
   return partialLambdaLR(check, optimizer, constantWithWarmupLambda(numWarmupSteps), options.lastEpoch);
 }
@@ -176,7 +179,12 @@ export function getConstantScheduleWithWarmup(optimizer: OptimizerLike, options:
  * // steps 0..7: 0, 0.05, 0.1, 0.075..., 0.05, 0.025, 0, 0
  */
 export function getLinearScheduleWithWarmup(optimizer: OptimizerLike, options: LinearScheduleWithWarmupOptions): LambdaLR {
-  const check = checker('getLinearScheduleWithWarmup', options, ['numWarmupSteps', 'numTrainingSteps', 'lastEpoch']);
+  const check = checker(
+    'getLinearScheduleWithWarmup',
+    options,
+    ['numWarmupSteps', 'numTrainingSteps', 'lastEpoch'],
+    '{ numWarmupSteps: 100, numTrainingSteps: 1000 }',
+  );
   const numWarmupSteps = steps(check, 'numWarmupSteps', options.numWarmupSteps);
   const numTrainingSteps = steps(check, 'numTrainingSteps', options.numTrainingSteps);
   return partialLambdaLR(check, optimizer, linearWithWarmupLambda(numWarmupSteps, numTrainingSteps), options.lastEpoch);
@@ -196,7 +204,12 @@ export function getLinearScheduleWithWarmup(optimizer: OptimizerLike, options: L
  * // steps 0..6: 0, 0.05, 0.1, 0.0853..., 0.05, 0.0146..., 0
  */
 export function getCosineScheduleWithWarmup(optimizer: OptimizerLike, options: CosineScheduleWithWarmupOptions): LambdaLR {
-  const check = checker('getCosineScheduleWithWarmup', options, ['numWarmupSteps', 'numTrainingSteps', 'numCycles', 'lastEpoch']);
+  const check = checker(
+    'getCosineScheduleWithWarmup',
+    options,
+    ['numWarmupSteps', 'numTrainingSteps', 'numCycles', 'lastEpoch'],
+    '{ numWarmupSteps: 100, numTrainingSteps: 1000 }',
+  );
   const numWarmupSteps = steps(check, 'numWarmupSteps', options.numWarmupSteps);
   const numTrainingSteps = steps(check, 'numTrainingSteps', options.numTrainingSteps);
   const numCycles = check.number('numCycles', options.numCycles, 0.5, A_FINITE_NUMBER, Number.isFinite);
@@ -215,7 +228,12 @@ export function getCosineScheduleWithWarmup(optimizer: OptimizerLike, options: C
  * // lr 0.1, steps 0..4: 0.1, 0.05, 0.1, 0.05, 0
  */
 export function getCosineWithHardRestartsScheduleWithWarmup(optimizer: OptimizerLike, options: CosineWithHardRestartsScheduleWithWarmupOptions): LambdaLR {
-  const check = checker('getCosineWithHardRestartsScheduleWithWarmup', options, ['numWarmupSteps', 'numTrainingSteps', 'numCycles', 'lastEpoch']);
+  const check = checker(
+    'getCosineWithHardRestartsScheduleWithWarmup',
+    options,
+    ['numWarmupSteps', 'numTrainingSteps', 'numCycles', 'lastEpoch'],
+    '{ numWarmupSteps: 100, numTrainingSteps: 1000, numCycles: 2 }',
+  );
   const numWarmupSteps = steps(check, 'numWarmupSteps', options.numWarmupSteps);
   const numTrainingSteps = steps(check, 'numTrainingSteps', options.numTrainingSteps);
   const numCycles = check.number('numCycles', options.numCycles, 1, A_FINITE_NUMBER, Number.isFinite);
@@ -242,7 +260,12 @@ export function getCosineWithHardRestartsScheduleWithWarmup(optimizer: Optimizer
  */
 export function getPolynomialDecayScheduleWithWarmup(optimizer: OptimizerLike, options: PolynomialDecayScheduleWithWarmupOptions): LambdaLR {
   const name = 'getPolynomialDecayScheduleWithWarmup';
-  const check = checker(name, options, ['numWarmupSteps', 'numTrainingSteps', 'lrEnd', 'power', 'lastEpoch']);
+  const check = checker(
+    name,
+    options,
+    ['numWarmupSteps', 'numTrainingSteps', 'lrEnd', 'power', 'lastEpoch'],
+    '{ numWarmupSteps: 100, numTrainingSteps: 1000, lrEnd: 1e-7, power: 1 }',
+  );
   const numWarmupSteps = steps(check, 'numWarmupSteps', options.numWarmupSteps);
   const numTrainingSteps = steps(check, 'numTrainingSteps', options.numTrainingSteps);
   const lrEnd = check.number('lrEnd', options.lrEnd, 1e-7, A_NUMBER, notNaN);
@@ -274,7 +297,7 @@ export function getPolynomialDecayScheduleWithWarmup(optimizer: OptimizerLike, o
  * divides by it, or takes the square root of a negative number, at a later step).
  */
 export function getInverseSqrtSchedule(optimizer: OptimizerLike, options: InverseSqrtScheduleOptions): LambdaLR {
-  const check = checker('getInverseSqrtSchedule', options, ['numWarmupSteps', 'timescale', 'lastEpoch']);
+  const check = checker('getInverseSqrtSchedule', options, ['numWarmupSteps', 'timescale', 'lastEpoch'], '{ numWarmupSteps: 100 }', 'numWarmupSteps');
   const numWarmupSteps = steps(check, 'numWarmupSteps', options.numWarmupSteps);
   let timescale: number;
   if (isNone(options.timescale)) {
@@ -318,7 +341,12 @@ function minLrRateOf(check: OptionChecker, optimizer: OptimizerLike, options: Co
  * // lr 0.1, steps 0..2: 0.1, 0.055..., 0.01...
  */
 export function getCosineWithMinLrScheduleWithWarmup(optimizer: OptimizerLike, options: CosineWithMinLrScheduleWithWarmupOptions): LambdaLR {
-  const check = checker('getCosineWithMinLrScheduleWithWarmup', options, ['numWarmupSteps', 'numTrainingSteps', 'numCycles', 'lastEpoch', 'minLr', 'minLrRate']);
+  const check = checker(
+    'getCosineWithMinLrScheduleWithWarmup',
+    options,
+    ['numWarmupSteps', 'numTrainingSteps', 'numCycles', 'lastEpoch', 'minLr', 'minLrRate'],
+    '{ numWarmupSteps: 100, numTrainingSteps: 1000, minLrRate: 0.1 }',
+  );
   const numWarmupSteps = steps(check, 'numWarmupSteps', options.numWarmupSteps);
   const numTrainingSteps = steps(check, 'numTrainingSteps', options.numTrainingSteps);
   const numCycles = check.number('numCycles', options.numCycles, 0.5, A_FINITE_NUMBER, Number.isFinite);
@@ -339,7 +367,7 @@ export function getCosineWithMinLrScheduleWithWarmup(optimizer: OptimizerLike, o
 export function getCosineWithMinLrScheduleWithWarmupLrRate(optimizer: OptimizerLike, options: CosineWithMinLrScheduleWithWarmupLrRateOptions): LambdaLR {
   const check = checker('getCosineWithMinLrScheduleWithWarmupLrRate', options, [
     'numWarmupSteps', 'numTrainingSteps', 'numCycles', 'lastEpoch', 'minLr', 'minLrRate', 'warmupLrRate',
-  ]);
+  ], '{ numWarmupSteps: 100, numTrainingSteps: 1000, minLrRate: 0.1 }');
   const numWarmupSteps = steps(check, 'numWarmupSteps', options.numWarmupSteps);
   const numTrainingSteps = steps(check, 'numTrainingSteps', options.numTrainingSteps);
   const numCycles = check.number('numCycles', options.numCycles, 0.5, A_FINITE_NUMBER, Number.isFinite);
@@ -365,7 +393,7 @@ export function getCosineWithMinLrScheduleWithWarmupLrRate(optimizer: OptimizerL
 export function getWsdSchedule(optimizer: OptimizerLike, options: WsdScheduleOptions): LambdaLR {
   const check = checker('getWsdSchedule', options, [
     'numWarmupSteps', 'numDecaySteps', 'numTrainingSteps', 'numStableSteps', 'warmupType', 'decayType', 'minLrRatio', 'numCycles', 'lastEpoch',
-  ]);
+  ], '{ numWarmupSteps: 100, numDecaySteps: 200, numTrainingSteps: 1000 }');
   const numWarmupSteps = steps(check, 'numWarmupSteps', options.numWarmupSteps);
   const numDecaySteps = steps(check, 'numDecaySteps', options.numDecaySteps);
   const numTrainingSteps = isNone(options.numTrainingSteps) ? null : steps(check, 'numTrainingSteps', options.numTrainingSteps);

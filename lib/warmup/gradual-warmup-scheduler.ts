@@ -1,3 +1,9 @@
+/**
+ * Follows ildoonet/pytorch-gradual-warmup-lr's `GradualWarmupScheduler`
+ * (warmup_scheduler/scheduler.py, the version the conformance corpus records) operation for
+ * operation, translated to TypeScript. Copyright (c) Ildoo Kim; MIT License (the full notice is in
+ * NOTICE).
+ */
 import { InvalidArgumentError } from '../errors';
 import { LRScheduler } from '../lr-scheduler';
 import type { Metric } from '../metric';
@@ -68,7 +74,8 @@ export class GradualWarmupScheduler extends LRScheduler {
   finished: boolean;
 
   constructor(optimizer: OptimizerLike, options: GradualWarmupSchedulerOptions) {
-    const check = new OptionChecker('GradualWarmupScheduler', options).known(['multiplier', 'totalEpoch', 'afterScheduler']);
+    const usage = '{ multiplier: 1, totalEpoch: 5, afterScheduler }';
+    const check = new OptionChecker('GradualWarmupScheduler', options, usage, 'multiplier').known(['multiplier', 'totalEpoch', 'afterScheduler']);
     const multiplier = check.number('multiplier', options.multiplier, undefined, MULTIPLIER);
     const totalEpoch = check.number('totalEpoch', options.totalEpoch, undefined, NON_ZERO);
     const afterScheduler = options.afterScheduler ?? null;

@@ -7,6 +7,8 @@
  *   (SwiftShader) backends and must give Node's results scenario by scenario, bit for bit; it
  *   trains with `model.fit` + `LRSchedulerCallback`, a custom loop and a JSON save and resume,
  *   with the learning rates, momenta and cached tensors Node records.
+ * - The bundled page reads a PyTorch torch.save checkpoint with `tfjs-lr-scheduler/torch`'s
+ *   `readTorchFile` and resumes its StepLR with PyTorch's learning rates.
  * - A page without a bundler loads the package's files through an import map, with tfjs as the
  *   single ES module file a CDN serves; another loads the package pre-bundled with tfjs external.
  * - No page may log a console error, throw, or ask for a missing file.
@@ -25,7 +27,7 @@ import { DEFAULT_CORPUS, runCorpus } from '../conformance/corpus';
 import { readPassList } from '../conformance/pass-list';
 import { expectBits } from '../helpers/expect-bits';
 import { ROOT, scratchDir, userProject, type UserProject } from '../package/packed';
-import type { BrowserScenarioResult } from './pages/bundled';
+import type { BrowserScenarioResult, TorchResume } from './pages/bundled';
 import { html, serveStatic, type StaticServer } from './server';
 import { trainingRuns, type RunRecord } from './training-runs';
 
@@ -59,15 +61,16 @@ function findChromium(): string | undefined {
   });
 }
 
-/** esbuild resolves the specs' imports of lib/ (the public API only) to the packed package. */
+/** esbuild resolves the specs' imports of lib/ and lib/torch (public APIs only) to the packed package's entries. */
 function packageInsteadOfSources(project: UserProject): Plugin {
-  const libIndex = join(ROOT, 'lib');
+  const entries: Record<string, string> = { [join(ROOT, 'lib')]: 'tfjs-lr-scheduler', [join(ROOT, 'lib', 'torch')]: 'tfjs-lr-scheduler/torch' };
   return {
     name: 'package-instead-of-sources',
     setup(build) {
-      build.onResolve({ filter: /\/lib$/ }, async (args) => {
-        if (resolve(args.resolveDir, args.path) !== libIndex) return undefined;
-        return build.resolve('tfjs-lr-scheduler', { resolveDir: project.dir, kind: args.kind });
+      build.onResolve({ filter: /\/lib(\/torch)?$/ }, async (args) => {
+        const entry = entries[resolve(args.resolveDir, args.path)];
+        if (entry === undefined) return undefined;
+        return build.resolve(entry, { resolveDir: project.dir, kind: args.kind });
       });
     },
   };
@@ -157,6 +160,7 @@ window.pageReady = true;
     server = await serveStatic(
       {
         '/scenarios/': join(ROOT, 'spec', 'conformance', 'scenarios'),
+        '/torch-fixtures/': join(ROOT, 'spec', 'torch', 'fixtures'),
         '/wasm/': join(ROOT, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist'),
         '/cdn/tfjs/': join(ROOT, 'node_modules', '@tensorflow', 'tfjs', 'dist'),
         '/node_modules/tfjs-lr-scheduler/': project.packageDir,
@@ -237,6 +241,17 @@ window.pageReady = true;
       expectNodeRecord(await page.evaluate((name) => (window as unknown as { runTraining(b: string): Promise<RunRecord> }).runTraining(name), backend));
     });
   }
+
+  it("reads PyTorch's torch.save checkpoint with readTorchFile of tfjs-lr-scheduler/torch and resumes its StepLR with PyTorch's learning rates, bit for bit", async () => {
+    const fixture = JSON.parse(readFileSync(join(ROOT, 'spec', 'torch', 'fixtures', 'step-lr.json'), 'utf8')) as { before: number; expected: { lrs: number[][] } };
+    const page = await open('/bundled.html');
+    const resumed = await page.evaluate((backend) => (window as unknown as { resumeTorchCheckpoint(b: string): Promise<TorchResume> }).resumeTorchCheckpoint(backend), 'cpu');
+    expect(resumed.epoch).to.equal(5);
+    expect(resumed.epoch).to.equal(fixture.before);
+    // PyTorch 2.13's learning rates for the 7 steps after the save (step-lr.json, from generate.py)
+    expectBits(resumed.lrs.flat(), fixture.expected.lrs.flat(), 'StepLR resumed from step-lr.pt in the browser');
+    expect(resumed.leakedTensors).to.equal(0);
+  });
 
   it('loads the package without a bundler, from an import map (tfjs as a CDN\'s ES module file)', async () => {
     const page = await open('/import-map.html');

@@ -27,7 +27,7 @@ const internals = (optimizer: TF.Optimizer): Internals => optimizer as unknown a
 const config = (optimizer: TF.Optimizer, key: string): number => optimizer.getConfig()[key] as number;
 
 /** Disposes an optimizer, and the learning-rate scalar that tfjs 4.22's Momentum.dispose() forgets. */
-function dispose(optimizer: TF.Optimizer): void {
+export function dispose(optimizer: TF.Optimizer): void {
   optimizer.dispose();
   if (optimizer.getClassName() === 'Momentum') internals(optimizer).c.dispose();
 }

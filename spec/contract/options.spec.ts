@@ -99,7 +99,7 @@ describe('every scheduler class rejects what is not an options object', () => {
         message = (error as Error).message;
       }
       const calls = suggestedCalls(message);
-      // A class without an entry in lib/options.ts's usage table shows a generic call: add its entry.
+      // A class whose constructor gives OptionChecker no usage shows a generic call: give it one.
       if (calls.some((call) => call.includes('{ ... }'))) this.skip();
       for (const call of calls) {
         const built = quietly(() => evaluateCall(className, call, freshOptimizer()));
@@ -123,7 +123,7 @@ describe('every scheduler class rejects what is not an options object', () => {
     }
   });
 
-  it('gives a class that is not in the usage table (a new one) a generic call naming its options type', () => {
+  it('gives a class that shows no usage (a new one) a generic call naming its options type', () => {
     class HalvingLR extends LRScheduler {
       static override readonly className = 'HalvingLR';
       constructor(optimizer: OptimizerLike, options: { lastEpoch?: number }) {

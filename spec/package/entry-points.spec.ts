@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { packageEntries, readPackageJson } from '../../scripts/package-entries';
-import { ROOT, packedPackage, run, userProject, type UserProject } from './packed';
+import { ROOT, STALE_FILE, packedPackage, run, userProject, type UserProject } from './packed';
 
 /** The relative imports and re-exports of a built module (`import ... from "./x.mjs"`). */
 function relativeImports(source: string): string[] {
@@ -51,6 +51,8 @@ describe('the packed package', function () {
     expect(unexpected).to.deep.equal(['COPYING.LIB', 'LICENSE', 'NOTICE', 'README.md', 'package.json']);
     // the notices and licence texts of the projects whose code files follow (README, Licence)
     expect(readFileSync(join(project.packageDir, 'NOTICE'), 'utf8')).to.include('Apache License').and.include('From PyTorch:');
+    // the build empties dist/ first, so nothing an earlier build left there is packed
+    expect(files).to.not.include(STALE_FILE);
     expect(readFileSync(join(project.packageDir, 'LICENSE'), 'utf8')).to.match(/^MIT License\n/);
     // the LGPL-2.1 text for the files that follow glibc's sine and cosine (README, Licence)
     expect(readFileSync(join(project.packageDir, 'COPYING.LIB'), 'utf8')).to.match(/GNU LESSER GENERAL PUBLIC LICENSE\s+Version 2\.1/);

@@ -4,7 +4,7 @@
  * dependencies. Built and packed once per test process; the projects are removed at exit.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -54,9 +54,17 @@ export function scratchDir(name: string): string {
 
 let packed: Packed | undefined;
 
-/** Builds and packs the package (once per process). */
+/**
+ * A file no build writes, put into dist/ before the build, as an earlier build's leftovers would
+ * be: the build (tsdown's `clean`) must remove it, or it would be packed.
+ */
+export const STALE_FILE = 'dist/stale-from-an-earlier-build.mjs';
+
+/** Builds (as `npm run build` does) and packs the package (once per process). */
 export function packedPackage(): Packed {
   if (packed === undefined) {
+    mkdirSync(join(ROOT, 'dist'), { recursive: true });
+    writeFileSync(join(ROOT, STALE_FILE), 'export const stale = true;\n');
     run(devBin('tsdown'), ['--log-level', 'error']);
     const destination = scratchDir('pack');
     const [report] = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', destination])) as Array<{
@@ -79,7 +87,7 @@ export function userProject(name: string, { withTfjs }: { withTfjs: boolean }): 
   const packageDir = join(modules, 'tfjs-lr-scheduler');
   mkdirSync(packageDir, { recursive: true });
   run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
-  const links = ['asciichart', ...(withTfjs ? ['@tensorflow'] : [])];
+  const links = ['asciichart', 'fflate', ...(withTfjs ? ['@tensorflow'] : [])];
   for (const link of links) symlinkSync(join(ROOT, 'node_modules', link), join(modules, link), 'dir');
   return { dir, packageDir };
 }
