@@ -12,6 +12,7 @@
  * widest tick label.
  */
 import { floor, log, pow } from '../math';
+import { fractionOf } from './fraction';
 import { shortNumber } from './formats';
 import { BOLD_WIDTHS, BOOK_WIDTHS, MEASURED_CHARACTERS } from './text-metrics';
 import type { Marker, MarkerKind, Trace } from './trace';
@@ -73,22 +74,32 @@ function px(value: number): string {
   return String(Math.round(value * 100) / 100);
 }
 
+/** Smallest and largest tick steps a power of 10 can give (10^-300 and 10^300 are normal doubles). */
+const SMALLEST_NICE_STEP = 1e-300;
+const LARGEST_NICE_STEP = 1e300;
+
+/** A step of 1, 2, 2.5 or 5 times a power of 10 near span / target; NaN where no power of 10 fits. */
 function niceStep(span: number, target: number): number {
   if (!(span > 0)) return 1;
   const raw = span / Math.max(1, target);
+  if (!(raw >= SMALLEST_NICE_STEP && raw <= LARGEST_NICE_STEP)) return Number.NaN;
   const magnitude = pow(10, floor(log(raw, 10)));
   for (const factor of [1, 2, 2.5, 5, 10]) if (factor * magnitude >= raw) return factor * magnitude;
   return 10 * magnitude;
 }
 
-/** Nice linear ticks covering [min, max]; the domain is widened to the outer ticks. */
+/**
+ * Nice linear ticks covering [min, max]; the domain is widened to the outer ticks. A range no power
+ * of 10 can step (subnormal numbers, or wider than the doubles' 1.8e308) gets its two ends as ticks.
+ */
 function linearTicks(min: number, max: number, target: number): { ticks: number[]; lo: number; hi: number } {
   if (min === max) {
-    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
+    const pad = min === 0 ? 1 : Math.max(Math.abs(min) * 0.1, Number.MIN_VALUE);
     min -= pad;
     max += pad;
   }
   const step = niceStep(max - min, target);
+  if (Number.isNaN(step)) return { ticks: [min, max], lo: min, hi: max };
   const lo = floor(min / step) * step;
   const hi = Math.ceil(max / step - 1e-9) * step;
   const ticks: number[] = [];
@@ -326,7 +337,8 @@ export function svgChart(trace: Trace, options: SvgChartOptions): string {
     out.push(`<rect x="${left}" y="${panel.top}" width="${px(plotWidth)}" height="${panel.height}" fill="none" stroke="#999" stroke-width="1"/>`);
     if (scale !== null) {
       const toAxis = (v: number): number => (panel.logScale ? log(v, 10) : v);
-      const y = (v: number): number => bottom - ((toAxis(v) - scale.lo) / (scale.hi - scale.lo)) * panel.height;
+      const fraction = fractionOf(scale.lo, scale.hi);
+      const y = (v: number): number => bottom - fraction(toAxis(v)) * panel.height;
       for (const tick of scale.ticks) {
         const ty = y(tick);
         if (ty < panel.top - 0.5 || ty > bottom + 0.5) continue;

@@ -5,6 +5,7 @@
  */
 import * as asciichart from 'asciichart';
 import { floor, log, pow } from '../math';
+import { fractionOf } from './fraction';
 import { shortNumber } from './formats';
 import type { Marker, Trace } from './trace';
 
@@ -98,15 +99,24 @@ function chart(
     if (bad > 0) note = `${bad} non-finite value(s) drawn at the bottom`;
     values = values.map((s) => s.map((v) => (Number.isFinite(v) ? v : floorValue)));
   }
-  const shown = values.flat();
-  const labels = extremes(shown).map((v) => (options.logScale ? pow(10, v) : v));
+  const [low, high] = extremes(values.flat());
+  const labels = [low, high].map((v) => (options.logScale ? pow(10, v) : v));
   const labelWidth = Math.max(8, ...labels.map((v) => shortNumber(v, 4).length)) + 1;
-  const plot = asciichart.plot(values, {
-    height: Math.max(1, rows - 1),
-    offset: 2,
-    colors: options.color ? SERIES_COLORS : undefined,
-    format: (v: number) => shortNumber(options.logScale ? pow(10, v) : v, 4).padStart(labelWidth),
-  });
+  // asciichart scales by height / (high - low), which fails for subnormal and for overflowing
+  // ranges: it draws fractions of [low, high], and each axis label is mapped back to its value.
+  const toFraction = fractionOf(low, high);
+  const plot = asciichart.plot(
+    values.map((s) => s.map(toFraction)),
+    {
+      height: Math.max(1, rows - 1),
+      offset: 2,
+      colors: options.color ? SERIES_COLORS : undefined,
+      format: (t: number) => {
+        const v = low * (1 - t) + high * t;
+        return shortNumber(options.logScale ? pow(10, v) : v, 4).padStart(labelWidth);
+      },
+    },
+  );
   let lines = plot.split('\n');
   const axisColumn = Math.max(stripAnsi(lines[0]).indexOf('┤'), stripAnsi(lines[0]).indexOf('┼'), labelWidth);
   const dim = (char: string): string => (options.color ? `${asciichart.darkgray}${char}${asciichart.reset}` : char);

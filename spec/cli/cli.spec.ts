@@ -213,6 +213,20 @@ describe('tfjs-lr-scheduler CLI', function () {
       expect(run.stdout).to.contain('29: warmup end');
     });
 
+    it('draws a schedule that decays into subnormal numbers, its axis labelled with them (the fuzzer found asciichart failing)', () => {
+      // 3, 2, 1, 1, ... units of 5e-324: asciichart's own scale, 6 / 1e-323, is Infinity
+      const config = {
+        optimizer: { kind: 'sgd', groups: [{ lr: 1.5e-323 }] },
+        schedulers: [{ id: 'decay', type: 'ExponentialLR', args: { gamma: 0.6 } }],
+        steps: 10,
+      };
+      const run = cliInProcess('plot', JSON.stringify(config), '--height', '6');
+      expect(run.stderr).to.equal('');
+      expect(run.status).to.equal(0);
+      expect(run.stdout).to.match(/^ +1\.482e-323┼/m);
+      expect(run.stdout).to.match(/^ +4\.941e-324┤/m);
+    });
+
     it('marks the children of a SequentialLR and the restarts of CosineAnnealingWarmRestarts', () => {
       const sequential = cliInProcess('plot', join(EXAMPLES, 'sequential.json'), '--width', '60');
       expect(sequential.status).to.equal(0);
@@ -278,6 +292,32 @@ describe('tfjs-lr-scheduler CLI', function () {
       expect(seriesPoints(document, 'learning rate')).to.deep.equal([40]); // step 0 has lr 0
       const ticks = Array.from(document.getElementsByTagName('text')).filter((t) => t.getAttribute('class') === 'tick').map((t) => t.textContent);
       expect(ticks).to.include.members(['0.1', '0.01', '0.001', '1e-4']);
+    });
+
+    it('draws ranges that a plain (v - low) / (high - low) gets wrong: subnormal values, and groups at -1e308 and 1e308', () => {
+      /** The y of each point of a group's line, as a fraction of the panel's height from its bottom. */
+      function heights(config: object, group: number): number[] {
+        const file = join(tmp, 'range.svg');
+        const run = cli('plot', JSON.stringify(config), '--out', file);
+        expect(run.status, run.stderr).to.equal(0);
+        const document = parseSvg(readFileSync(file, 'utf8'));
+        const panel = Array.from(document.getElementsByTagName('g')).find((g) => g.getAttribute('data-name') === 'learning rate') as Element;
+        const frame = panel.getElementsByTagName('rect')[0];
+        const top = Number(frame.getAttribute('y'));
+        const height = Number(frame.getAttribute('height'));
+        const line = Array.from(panel.getElementsByTagName('polyline')).find((p) => p.getAttribute('data-group') === String(group)) as Element;
+        return (line.getAttribute('points') as string)
+          .trim()
+          .split(/\s+/)
+          .map((point) => Math.round(((top + height - Number(point.split(',')[1])) / height) * 100) / 100);
+      }
+      // ExponentialLR(gamma 0.6) from 3 units of 5e-324: 3, 2, 1, 1, ... units (0.6 * 1 unit rounds to 1 unit)
+      const subnormal = { optimizer: { kind: 'sgd', groups: [{ lr: 1.5e-323 }] }, schedulers: [{ id: 'd', type: 'ExponentialLR', args: { gamma: 0.6 } }], steps: 4 };
+      expect(heights(subnormal, 0)).to.deep.equal([1, 0.5, 0, 0, 0]);
+      // 1e308 * 0.5 ** k against its mirror: the axis runs from -1e308 to 1e308
+      const wide = { optimizer: { kind: 'sgd', groups: [{ lr: 1e308 }, { lr: -1e308 }] }, schedulers: [{ id: 'd', type: 'ExponentialLR', args: { gamma: 0.5 } }], steps: 2 };
+      expect(heights(wide, 0)).to.deep.equal([1, 0.75, 0.63]);
+      expect(heights(wide, 1)).to.deep.equal([0, 0.25, 0.38]);
     });
 
     it('renders a PNG with non-trivial content', () => {
