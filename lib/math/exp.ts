@@ -155,8 +155,15 @@ function expSpecialCase(tmp: number, k: number, j: number): number {
     return 5.486124068793689e303 * fma(scale, tmp, scale); // 0x1p1009, fused
   }
   I32[1] += 1022 << 20;
-  const scale = F64[0];
-  // not fused in this build: GCC computes scale * tmp once for both uses
+  return belowOne(F64[0], tmp);
+}
+
+/**
+ * The end of glibc's specialcase for k < 0: scale (1 + tmp) 2^-1022, scale already multiplied by
+ * 2^1022. Nothing here is fused in this build (GCC computes scale * tmp once for both uses), so
+ * plain arithmetic is glibc's.
+ */
+function belowOne(scale: number, tmp: number): number {
   const st = scale * tmp;
   let y = scale + st;
   if (y < 1) {
@@ -198,10 +205,10 @@ export const EXP_IN = /* @__PURE__ */ new Float64Array(3);
 export function expFastIn(): boolean {
   const x = EXP_IN[0];
   const ax = Math.abs(x);
-  if (!(ax >= TINY && ax < 512)) {
-    // glibc's specialcase decides 512 <= |x| < 1024, except where the result is certain:
-    // Infinity above 711, 0 below -747 (e^-747 < 2^-1077, a quarter of the smallest subnormal)
-    if (ax >= TINY && ax < 1024 && x < 711 && x > -747) return false;
+  // glibc's specialcase (512 <= |x| < 1024) decides below too, except where the result is certain:
+  // Infinity above 711, 0 below -747 (e^-747 < 2^-1077, a quarter of the smallest subnormal)
+  const special = ax >= 512;
+  if (!(ax >= TINY && x < 711 && x > -747)) {
     OUT[0] = x >= 711 ? Infinity : x <= -747 ? 0 : expOutside(x, ax);
     return true;
   }
@@ -212,14 +219,26 @@ export function expFastIn(): boolean {
   const k = kd | 0;
   const j = k & 127;
   const p0 = kd * NEG_LN2_LO_N;
-  const r0 = x + kd * NEG_LN2_HI_N + p0;
+  // x + kd NegLn2hiN is exact: kd NegLn2hiN itself for |x| < 512, from two exact parts above
+  const r0 = (special ? x + kd * HI_A + kd * HI_B : x + kd * NEG_LN2_HI_N) + p0;
   const r = r0 + EXP_IN[1];
   const r2 = r * r;
   const tmp = r2 * r2 * (C4 + r * C5) + (r2 * (C2 + r * C3) + (EXP_TAB[2 * j] + r));
   const dr = U * (Math.abs(p0) + 2 * Math.abs(r0) + 2 * Math.abs(r)) + EXP_IN[2];
   const dtmp = 1.01 * dr + 8 * U * (Math.abs(tmp) + r2) + 1e-27;
-  // glibc's value scale (1 + tmp_glibc) = s + sl + (scale tmp - p) + scale (tmp_glibc - tmp)
-  const scale = SCALE[j] * POW2[1074 + (k >> 7)];
+  if (special && k < 0) {
+    // A result below 2^-1022 (e^-747 < x <= e^-512): glibc's plain-arithmetic end of the
+    // specialcase, at both ends of tmp's bound. It rounds scale (1 + tmp), a monotonic function of
+    // tmp, to a fixed grid (the subnormals', or y's ulp when y >= 1), so equal ends decide.
+    const scaled = SCALE[j] * POW2[1074 + (k >> 7) + 1022];
+    const low = belowOne(scaled, tmp - dtmp);
+    if (low !== belowOne(scaled, tmp + dtmp)) return false;
+    OUT[0] = low;
+    return true;
+  }
+  // glibc's value scale (1 + tmp_glibc) = s + sl + (scale tmp - p) + scale (tmp_glibc - tmp);
+  // for 512 <= x < 711 glibc computes it with scale 2^-1009, then multiplies by 2^1009 (exact)
+  const scale = SCALE[j] * POW2[1074 + (k >> 7) - (special ? 1009 : 0)];
   const p = scale * tmp;
   const s = scale + p;
   const sl = p - (s - scale);
@@ -227,7 +246,7 @@ export function expFastIn(): boolean {
   const bb = b + 2 * U * (Math.abs(sl) + b);
   const lo = s + (sl - bb);
   if (lo !== s + (sl + bb)) return false;
-  OUT[0] = lo;
+  OUT[0] = special ? 5.486124068793689e303 * lo : lo; // 0x1p1009
   return true;
 }
 

@@ -30,6 +30,18 @@ describe('exp (glibc __ieee754_exp_fma)', () => {
     expect(decided).to.be.above(0.95);
   });
 
+  it("decides glibc's specialcase range (512 <= |x| < 747, results above 2^738 or below 2^-738) on its fast path too, as the exact path does", () => {
+    // Without it, a schedule whose lr decays below 1e-222 (0.95 ** e past e = 10,000) costs a
+    // call of the exact path per step. The values: spec/math/agreement.ts and math:check.
+    const decided = expectFastAgreesWithExact(
+      'exp',
+      (a) => expFast(a[0], 0, 0),
+      (a) => expExact(a[0], 0),
+      (a) => Math.abs(a[0]) >= 512 && a[0] < 711 && a[0] > -747,
+    );
+    expect(decided).to.be.above(0.95);
+  });
+
   it("returns glibc's values at the edges: 1 + x below 2^-54, 0 and Infinity beyond the range", () => {
     expect(glibcExp(2 ** -55)).to.equal(1);
     expect(glibcExp(-0)).to.equal(1);

@@ -28,6 +28,19 @@ describe('pow (glibc __ieee754_pow_fma)', () => {
     expect(decided).to.be.above(0.95);
   });
 
+  it("decides results in exp's specialcase range (512 <= |y log x| < 747) on its fast path too, as the exact path does", () => {
+    const decided = expectFastAgreesWithExact(
+      'pow',
+      (a) => powFast(a[0], a[1]),
+      (a) => powExact(a[0], a[1]),
+      (a) => {
+        const e = a[1] * Math.log(a[0]);
+        return a[0] > 0 && a[0] !== 1 && Number.isFinite(a[0] * a[1]) && Math.abs(e) >= 512 && e < 709 && e > -745;
+      },
+    );
+    expect(decided).to.be.above(0.95);
+  });
+
   it('rounds the exact midpoints 0.75^34, 3^34 and 10^23 as glibc does, not to even', () => {
     // recorded from CPython 3.11 / glibc 2.36; ties to even would give 5.650448946785622e-5,
     // 16677181699666568 and 1e23
