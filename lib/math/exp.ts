@@ -61,9 +61,9 @@ function expTable(): Float64Array {
   for (let j = 0; j < 7; j++) root = isqrt(root << 180n);
   let power = 1n << 180n; // 2^(k/N) * 2^180, rounded down
   for (let k = 0; k < 128; k++) {
-    const scale = Number(power) * 6.525304467998525e-55; // RN(2^(k/N)): * 2^-180 is exact
-    const scaled = BigInt(scale * 1.532495540865889e54); // scale * 2^180, an integer
-    table[2 * k] = Number(((power - scaled) << 240n) / scaled) * 5.659799424266695e-73; // RN(T[k]): * 2^-240
+    const scale = Number(power) * 2 ** -180; // RN(2^(k/N)): * 2^-180 is exact
+    const scaled = BigInt(scale * 2 ** 180); // scale * 2^180, an integer
+    table[2 * k] = Number(((power - scaled) << 240n) / scaled) * 2 ** -240; // RN(T[k])
     table[2 * k + 1] = scale;
     words[4 * k + 3] -= k << 13;
     power = (power * root) >> 180n;
@@ -127,9 +127,10 @@ export function expExact(x: number, xtail: number): number {
     if (ze !== 0 && ze > 0 === dz > 0) kd += 2 * dz;
   }
   const k = kd | 0;
-  // r = x + kd NegLn2hiN + kd NegLn2loN, both fused. kd NegLn2hiN is exact for |x| < 512; for
-  // larger |x| the sum x + kd NegLn2hiN is exact (a multiple of 2^-43), from two exact parts
-  const t0 = ax < 512 ? x + kd * NEG_LN2_HI_N : x + kd * HI_A + kd * HI_B;
+  // r = x + kd NegLn2hiN + kd NegLn2loN, both fused. The first rounds the exact sum once here:
+  // kd HI_A is exact (26 + 18 bits), and so is x + kd HI_A (below 2^-8 in magnitude and a multiple
+  // of ulp(x) when kd is not 0, which needs |x| >= 2^-9), so adding kd HI_B is the one rounding
+  const t0 = x + kd * HI_A + kd * HI_B;
   const r = fma(kd, NEG_LN2_LO_N, t0) + xtail;
   const j = k & 127;
   const r2 = r * r;
@@ -152,7 +153,7 @@ function expSpecialCase(tmp: number, k: number, j: number): number {
   if (k >= 0) {
     I32[1] -= 1009 << 20;
     const scale = F64[0];
-    return 5.486124068793689e303 * fma(scale, tmp, scale); // 0x1p1009, fused
+    return POW2[1074 + 1009] * fma(scale, tmp, scale); // 2^1009 (scale 2^-1009 (1 + tmp)), fused
   }
   I32[1] += 1022 << 20;
   return belowOne(F64[0], tmp);
@@ -174,7 +175,7 @@ function belowOne(scale: number, tmp: number): number {
     y = hi + lo - 1;
     if (y === 0) y = 0;
   }
-  return 2.2250738585072014e-308 * y; // 0x1p-1022
+  return POW2[1074 - 1022] * y; // 2^-1022
 }
 
 /**
@@ -219,8 +220,7 @@ export function expFastIn(): boolean {
   const k = kd | 0;
   const j = k & 127;
   const p0 = kd * NEG_LN2_LO_N;
-  // x + kd NegLn2hiN is exact: kd NegLn2hiN itself for |x| < 512, from two exact parts above
-  const r0 = (special ? x + kd * HI_A + kd * HI_B : x + kd * NEG_LN2_HI_N) + p0;
+  const r0 = x + kd * HI_A + kd * HI_B + p0; // (x + kd NegLn2hiN rounded once, as above) + p0
   const r = r0 + EXP_IN[1];
   const r2 = r * r;
   const tmp = r2 * r2 * (C4 + r * C5) + (r2 * (C2 + r * C3) + (EXP_TAB[2 * j] + r));
@@ -246,7 +246,7 @@ export function expFastIn(): boolean {
   const bb = b + 2 * U * (Math.abs(sl) + b);
   const lo = s + (sl - bb);
   if (lo !== s + (sl + bb)) return false;
-  OUT[0] = special ? 5.486124068793689e303 * lo : lo; // 0x1p1009
+  OUT[0] = special ? POW2[1074 + 1009] * lo : lo;
   return true;
 }
 
