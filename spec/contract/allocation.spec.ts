@@ -21,15 +21,11 @@ const MEASURED_STEPS = 200_000;
 const LIMIT_BYTES_PER_STEP = 0.5;
 
 /**
- * Known garbage, outside the step path: GradualWarmupScheduler's sample anneals with a
- * CosineAnnealingLR of T_max 20 whose cosine arguments repeat every 40 steps, and one of them takes
- * lib/math/sin-cos.ts's exact path (`cosTableExact`, glibc's rare correction), which V8 leaves in
- * its baseline tier, where every number is boxed: 0.67 bytes per step. Pending until lib/math's
- * rare paths allocate nothing (docs/benchmark.md, "What remains").
+ * Classes with known garbage, skipped with the reason. None: lib/math's rare paths used to run
+ * unoptimized (GradualWarmupScheduler's sample met one every 40 steps: 0.67 bytes per step) until
+ * lib/math/sin-cos.ts forced them all at load (`warming`).
  */
-const PENDING: Readonly<Record<string, string>> = {
-  GradualWarmupScheduler: "lib/math's cosTableExact runs unoptimized once every 40 steps of this sample",
-};
+const PENDING: Readonly<Record<string, string>> = {};
 
 interface Measured {
   overhead: number;
