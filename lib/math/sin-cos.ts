@@ -91,13 +91,13 @@ const enum Io {
 const IO = new Float64Array(14);
 
 /**
- * 1 while this module warms up (at its end, every other round), 0 after: every rare path below runs as if its test
- * had failed. Each rare path computes glibc's value for any argument, only more slowly, so the
- * results are the same; what it changes is V8's: code that has never run has no type feedback,
- * and TurboFan compiles it as a deoptimization, so the first argument to take a rare path
- * (a tie, a failed rounding test: from once in 40 calls to once in billions) would throw the
- * optimized sin and cos back to the interpreter, which boxes every number (about 10 MB of garbage
- * each time, measured over 10^7 schedule steps), until V8 optimizes them again.
+ * 1 in every other round of this module's warm-up (at its end), 0 after: every rare path below
+ * runs as if its test had failed. Each rare path computes glibc's value for any argument, only
+ * more slowly, so the results are the same; what it changes is V8's: code that has never run has
+ * no type feedback, and TurboFan compiles it as a deoptimization, so the first argument to take a
+ * rare path (a tie, a failed rounding test: from once in 40 calls to once in billions) would throw
+ * the optimized sin and cos back to the interpreter, which boxes every number (about 10 MB of
+ * garbage each time, measured over 10^7 schedule steps), until V8 optimizes them again.
  */
 let warming = 1;
 const BRANRED_IO = new Float64Array(2);
@@ -537,7 +537,8 @@ export function cos(x: number): number {
 // function's feedback vector after several calls and records types from then on), alternately
 // with each rare path forced and with the tests as they fall, so that the common exits, skipped
 // while forcing, have feedback too. Branred's arguments, slow before optimization, in the last 4
-// rounds only. 700 calls, about 3 ms at load (importing this module alone: 3.6 ms without, 6.5 ms with).
+// rounds only: 700 calls, about 3 ms at load (importing this module alone: 3.6 ms without, 6.5 ms
+// with).
 const WARM_UP = [
   0, -5e-9, 1e-8, 2e-8, -2e-8, 0.05, -0.1, 0.5, -0.8, 1, -1, 1.5, -1.6, 2.4, -2.2, 3, -3.1, 3.2, 4.7, -4.8, 6.3,
   -7.25, 100.5, 3e6, -1e8, NaN, -Infinity, 2e8, -3e10, 1e22, 1e300,

@@ -20,13 +20,6 @@ const MEASURED_STEPS = 200_000;
 /** One 16-byte heap number every 32 steps would exceed it. */
 const LIMIT_BYTES_PER_STEP = 0.5;
 
-/**
- * Classes with known garbage, skipped with the reason. None: lib/math's rare paths used to run
- * unoptimized (GradualWarmupScheduler's sample met one every 40 steps: 0.67 bytes per step) until
- * lib/math/sin-cos.ts forced them all at load (`warming`).
- */
-const PENDING: Readonly<Record<string, string>> = {};
-
 interface Measured {
   overhead: number;
   control: number;
@@ -82,9 +75,7 @@ describe('contract: no garbage per step on plain param groups', function () {
   });
 
   for (const { className } of classSamples()) {
-    const pending = PENDING[className];
-    const test = pending === undefined ? it : it.skip;
-    test(`${className}: step() allocates at most ${LIMIT_BYTES_PER_STEP} bytes per step once optimized${pending === undefined ? '' : ` (pending: ${pending})`}`, () => {
+    it(`${className}: step() allocates at most ${LIMIT_BYTES_PER_STEP} bytes per step once optimized`, () => {
       expect(measured.perClass[className], `bytes per step over ${MEASURED_STEPS} steps`).to.be.at.most(LIMIT_BYTES_PER_STEP);
     });
   }
