@@ -4,7 +4,7 @@
  */
 import { PythonArithmeticError } from '../errors';
 import { exp, floorDiv, mod, pow, sqrt } from '../math';
-import { markCallableObject } from '../schedulers/lr-lambdas';
+import { markCallableObject, markPure } from '../schedulers/lr-lambdas';
 import { cosineWithWarmupLambda, linearWithWarmupLambda } from '../transformers/lambdas';
 
 export type ScheduleLambda = (epoch: number) => number;
@@ -84,5 +84,5 @@ export function buildLambda(spec: Record<string, unknown>, fail: (message: strin
   for (const key of entry.params) {
     if (!(key in params)) fail(`lambda "${String(name)}" needs parameter "${key}"`);
   }
-  return entry.build(params);
+  return markPure(entry.build(params));
 }

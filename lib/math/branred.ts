@@ -17,6 +17,7 @@
  * or FITNESS FOR A PARTICULAR PURPOSE. See the GNU Lesser General Public License for more details
  * (<https://www.gnu.org/licenses/>).
  */
+import { F64, I32, POW2 } from './bits';
 
 /**
  * branred.h's `toverp`: 2/pi in base 2^24, 75 digits, as the base64 of 3 bytes (big-endian) per
@@ -47,27 +48,60 @@ const MP1 = 1.5707963407039642; // 0x3FF921FB 58000000
 const MP2 = -1.3909067675399456e-8; // 0xBE4DDE97 40000000
 const SPLIT = 134217729; // 2^27 + 1
 
-const view = new DataView(new ArrayBuffer(8));
-const r = new Float64Array(6);
 const halves = new Float64Array(6);
 
-/** The high 32 bits of x's IEEE representation (`u.i[HIGH_HALF]`). */
-function highWord(x: number): number {
-  view.setFloat64(0, x);
-  return view.getInt32(0);
-}
-
-/** 2^(576 - 24k): `t576` with `(k*24) << 20` taken from its high word. */
-function gorFor(k: number): number {
-  view.setInt32(0, 0x63f00000 - ((k * 24) << 20));
-  view.setInt32(4, 0);
-  return view.getFloat64(0);
-}
-
-/** k = max(0, (exponent field - 450) / 24), C integer division (towards zero). */
-function digitIndex(x: number): number {
-  const k = (((highWord(x) >> 20) & 2047) - 450) / 24 | 0;
-  return k < 0 ? 0 : k;
+/**
+ * b, bb and sum of one part xp of x (glibc writes out the same steps for x1 and for x2) into
+ * halves[3 * part ...]; xp comes from halves[3 * part] (a double argument of a call V8 does not
+ * inline would be boxed). The loops over r[0..5] are unrolled, operation for operation.
+ */
+function reducePart(part: number): void {
+  const xp = halves[3 * part];
+  // k = max(0, (exponent field - 450) / 24), C integer division (towards zero)
+  F64[0] = xp;
+  let k = ((((I32[1] >> 20) & 2047) - 450) / 24) | 0;
+  if (k < 0) k = 0;
+  // gor = t576 with (k * 24) << 20 taken from its high word: 2^(576 - 24k)
+  let gor = POW2[1074 + 576 - 24 * k];
+  let r0 = xp * TOVERP[k] * gor;
+  gor *= TM24;
+  let r1 = xp * TOVERP[k + 1] * gor;
+  gor *= TM24;
+  let r2 = xp * TOVERP[k + 2] * gor;
+  gor *= TM24;
+  const r3 = xp * TOVERP[k + 3] * gor;
+  gor *= TM24;
+  const r4 = xp * TOVERP[k + 4] * gor;
+  gor *= TM24;
+  const r5 = xp * TOVERP[k + 5] * gor;
+  let sum = 0;
+  let s = r0 + BIG - BIG;
+  sum += s;
+  r0 -= s;
+  s = r1 + BIG - BIG;
+  sum += s;
+  r1 -= s;
+  s = r2 + BIG - BIG;
+  sum += s;
+  r2 -= s;
+  let t = 0;
+  t += r5;
+  t += r4;
+  t += r3;
+  t += r2;
+  t += r1;
+  t += r0;
+  let bb = r0 - t + r1 + r2 + r3 + r4 + r5;
+  s = t + BIG - BIG;
+  sum += s;
+  t -= s;
+  const b = t + bb;
+  bb = t - b + bb;
+  s = sum + BIG1 - BIG1;
+  sum -= s;
+  halves[3 * part] = b;
+  halves[3 * part + 1] = bb;
+  halves[3 * part + 2] = sum;
 }
 
 /**
@@ -76,44 +110,15 @@ function digitIndex(x: number): number {
  * (x comes in a Float64Array: V8 would box a double argument of a call it does not inline.)
  */
 export function branred(io: Float64Array): number {
-  let i: number, k: number, s: number, t: number, sum: number, b: number, bb: number;
-  let gor: number;
+  let s: number, t: number, sum: number, b: number, bb: number;
 
   const x = io[0] * TM600;
   t = x * SPLIT; // split x into two numbers
   const x1 = t - (t - x);
-  const x2 = x - x1;
-
-  // glibc writes out the same steps for x1 and then for x2 (part = 0, 1): b, bb and sum of each
-  // to halves[3 * part ...]
-  for (let part = 0; part < 2; part++) {
-    const xp = part === 0 ? x1 : x2;
-    sum = 0;
-    k = digitIndex(xp);
-    gor = gorFor(k);
-    for (i = 0; i < 6; i++) {
-      r[i] = xp * TOVERP[k + i] * gor;
-      gor *= TM24;
-    }
-    for (i = 0; i < 3; i++) {
-      s = r[i] + BIG - BIG;
-      sum += s;
-      r[i] -= s;
-    }
-    t = 0;
-    for (i = 0; i < 6; i++) t += r[5 - i];
-    bb = r[0] - t + r[1] + r[2] + r[3] + r[4] + r[5];
-    s = t + BIG - BIG;
-    sum += s;
-    t -= s;
-    b = t + bb;
-    bb = t - b + bb;
-    s = sum + BIG1 - BIG1;
-    sum -= s;
-    halves[3 * part] = b;
-    halves[3 * part + 1] = bb;
-    halves[3 * part + 2] = sum;
-  }
+  halves[0] = x1;
+  halves[3] = x - x1;
+  reducePart(0);
+  reducePart(1);
   const b1 = halves[0];
   const bb1 = halves[1];
   const sum1 = halves[2];

@@ -32,7 +32,7 @@
  * IN THE SOFTWARE.
  */
 import { F64, hi26, I32, OUT, POW2, U } from './bits';
-import { fma } from './fma';
+import { FMA, fma, fmaIO } from './fma';
 
 /**
  * __exp_data.tab: for k = 0..127, the tail T[k] and the bits of the scale H[k] minus k << 45, where
@@ -115,8 +115,25 @@ function expOutside(x: number, ax: number): number {
  * emulated exactly; |xtail| < 2^-8/N.
  */
 export function expExact(x: number, xtail: number): number {
+  EXP_IN[0] = x;
+  EXP_IN[1] = xtail;
+  expExactIn();
+  return OUT[0];
+}
+
+/**
+ * expExact(EXP_IN[0], EXP_IN[1]) into OUT[0]: the exact paths of exp and pow run it for a few
+ * calls in a hundred, and through arrays no double is boxed (V8 boxes a double passed to or
+ * returned from a call it does not inline, and one merged with a call's result).
+ */
+export function expExactIn(): void {
+  const x = EXP_IN[0];
+  const xtail = EXP_IN[1];
   const ax = Math.abs(x);
-  if (!(ax >= TINY && ax < 1024)) return expOutside(x, ax);
+  if (!(ax >= TINY && ax < 1024)) {
+    OUT[0] = expOutside(x, ax);
+    return;
+  }
   // kd = round(x N/ln2), fused: the exact product rounded to an integer, ties to even
   const z = INV_LN2N * x;
   let kd = z + SHIFT - SHIFT;
@@ -130,16 +147,45 @@ export function expExact(x: number, xtail: number): number {
   // r = x + kd NegLn2hiN + kd NegLn2loN, both fused. The first rounds the exact sum once here:
   // kd HI_A is exact (26 + 18 bits), and so is x + kd HI_A (below 2^-8 in magnitude and a multiple
   // of ulp(x) when kd is not 0, which needs |x| >= 2^-9), so adding kd HI_B is the one rounding
-  const t0 = x + kd * HI_A + kd * HI_B;
-  const r = fma(kd, NEG_LN2_LO_N, t0) + xtail;
+  // (the fused steps through FMA and fmaIO, see ./fma)
+  FMA[0] = kd;
+  FMA[1] = NEG_LN2_LO_N;
+  FMA[2] = x + kd * HI_A + kd * HI_B;
+  fmaIO();
+  const r = FMA[3] + xtail;
   const j = k & 127;
   const r2 = r * r;
-  // tmp = tail + r + r2 (C2 + r C3) + r2^2 (C4 + r C5), four steps fused
-  const tmp = fma(r2 * r2, fma(r, C5, C4), fma(r2, fma(r, C3, C2), EXP_TAB[2 * j] + r));
-  if (!(ax < 512)) return expSpecialCase(tmp, k, j);
+  // tmp = tail + r + r2 (C2 + r C3) + r2^2 (C4 + r C5), four steps fused:
+  // fma(r2 * r2, fma(r, C5, C4), fma(r2, fma(r, C3, C2), tail + r))
+  FMA[0] = r;
+  FMA[1] = C3;
+  FMA[2] = C2;
+  fmaIO();
+  FMA[0] = r2;
+  FMA[1] = FMA[3];
+  FMA[2] = EXP_TAB[2 * j] + r;
+  fmaIO();
+  const low = FMA[3];
+  FMA[0] = r;
+  FMA[1] = C5;
+  FMA[2] = C4;
+  fmaIO();
+  FMA[0] = r2 * r2;
+  FMA[1] = FMA[3];
+  FMA[2] = low;
+  fmaIO();
+  const tmp = FMA[3];
+  if (!(ax < 512)) {
+    OUT[0] = expSpecialCase(tmp, k, j);
+    return;
+  }
   // scale + scale * tmp, fused
   const scale = SCALE[j] * POW2[1074 + (k >> 7)];
-  return fma(scale, tmp, scale);
+  FMA[0] = scale;
+  FMA[1] = tmp;
+  FMA[2] = scale;
+  fmaIO();
+  OUT[0] = FMA[3];
 }
 
 /**
@@ -252,5 +298,6 @@ export function expFastIn(): boolean {
 
 /** glibc's exp(x) for any double x (0 on underflow, Infinity on overflow). */
 export function glibcExp(x: number): number {
-  return expFast(x, 0, 0) ? OUT[0] : expExact(x, 0);
+  if (!expFast(x, 0, 0)) expExactIn(); // expFast left x, 0 in EXP_IN
+  return OUT[0];
 }

@@ -2,7 +2,8 @@
  * A fused multiply-add, a * b + c rounded once (to nearest, ties to even), from double
  * arithmetic. glibc's FMA builds round many of their steps this way (x86-64 `vfmadd*`);
  * JavaScript rounds the product and the sum separately, so the exact paths of ./exp, ./log and
- * ./pow (expExact, logExact, powExact) call this function for each fused step. Their fast paths
+ * ./pow (expExact, logExact, powExact) call fma, or fmaIO through FMA, for each fused step (most
+ * of them decided by fmaIO's shortcut, see there). Their fast paths
  * evaluate the steps unfused with an error bound instead, and fall back to the exact paths when
  * the bound leaves the result undecided.
  *
@@ -20,23 +21,45 @@
  */
 import { SPLIT } from './bits';
 
-/** The operands of fmaIO (0, 1, 2: a, b, c) and its result (3). */
-const IO = /* @__PURE__ */ new Float64Array(4);
+/**
+ * The operands of fmaIO (0, 1, 2: a, b, c) and its result (3). The exact paths that run often
+ * (expExact, powExact) call fmaIO through it: a double passed to or returned from a call V8 does
+ * not inline is boxed, and its inlining budget does not stretch to every fused step of a path.
+ */
+export const FMA = /* @__PURE__ */ new Float64Array(4);
 
-/** IO[3] = IO[0] * IO[1] + IO[2] with a single rounding (see the file comment for the range). */
-function fmaIO(): void {
-  const a = IO[0];
-  const b = IO[1];
-  const c = IO[2];
+/**
+ * FMA[3] = FMA[0] * FMA[1] + FMA[2] with a single rounding (see the file comment for the range).
+ *
+ * First a shortcut, which decides most of the fused steps of glibc's polynomials (a small product
+ * next to a larger term): when |p| < |c| / 8, p = RN(a * b), RN(a * b + c) = RN(p + c) unless
+ * p + c is exactly a rounding midpoint. For p + c and a * b + c (at most ulp(p) / 2 apart) to
+ * round differently, a midpoint M must lie between them or on one, so |M - (p + c)| <= ulp(p) / 2;
+ * c is a multiple of ulp(p) (|c| > 8 |p|), and so is every midpoint near p + c (|p + c| > 7/8 |c|:
+ * their spacing, a quarter of ulp(p + c) at worst, is at least ulp(c) / 8 >= ulp(p)), so
+ * M = p + c. That midpoint shows as s + 2t being a double, t = p + c - s exactly (Fast2Sum; a
+ * false alarm only costs the full emulation). The strict `<` leaves c = 0 (the sign of a zero)
+ * to the full emulation.
+ */
+export function fmaIO(): void {
+  const a = FMA[0];
+  const b = FMA[1];
+  const c = FMA[2];
   const p = a * b;
-  let t = SPLIT * a;
+  let s = p + c;
+  let t = p - (s - c);
+  if (Math.abs(p) < 0.125 * Math.abs(c) && (t === 0 || s + 2 * t - s !== 2 * t)) {
+    FMA[3] = s;
+    return;
+  }
+  t = SPLIT * a;
   const ah = t - (t - a);
   const al = a - ah;
   t = SPLIT * b;
   const bh = t - (t - b);
   const bl = b - bh;
   const e = ah * bh - p + ah * bl + al * bh + al * bl;
-  const s = p + c;
+  s = p + c;
   const v = s - p;
   const sl = p - (s - v) + (c - v);
   const u = sl + e;
@@ -48,17 +71,14 @@ function fmaIO(): void {
     const ue = sl - (u - w) + (e - w);
     if (ue !== 0 && ue > 0 === d > 0) h += d;
   }
-  IO[3] = h;
+  FMA[3] = h;
 }
 
-/**
- * a * b + c with a single rounding (see the file comment for the range). Small enough for V8 to
- * inline; the work is in fmaIO, which takes no arguments, so that no double is boxed.
- */
+/** a * b + c with a single rounding (fmaIO as a function, for the exact paths that run rarely). */
 export function fma(a: number, b: number, c: number): number {
-  IO[0] = a;
-  IO[1] = b;
-  IO[2] = c;
+  FMA[0] = a;
+  FMA[1] = b;
+  FMA[2] = c;
   fmaIO();
-  return IO[3];
+  return FMA[3];
 }

@@ -32,8 +32,8 @@
  * IN THE SOFTWARE.
  */
 import { F64, I32, OUT, POW2, SPLIT, U } from './bits';
-import { EXP_IN, expExact, expFastIn } from './exp';
-import { fma } from './fma';
+import { EXP_IN, expExactIn, expFastIn } from './exp';
+import { FMA, fma, fmaIO } from './fma';
 
 /**
  * __pow_log_data.tab, as rows invc, logc, logctail (its unused pad field left out): for the
@@ -134,13 +134,14 @@ function zOverCMinusOne(z: number, invc: number): number {
 }
 
 /**
- * glibc's pow(x, y) for finite x > 0, x != 1, finite y != 0 (Python's `**` settles the other
- * cases first), every fused step emulated: Infinity on overflow, 0 on underflow.
+ * glibc's log_inline(x) of the last x powExact took, exactly: x, logHi, logLo (x is NaN until the
+ * first). A schedule raises one base to every epoch (gamma ** epoch, 0.95 ** e), so the exact path,
+ * when the fast one cannot decide, mostly finds its logarithm here.
  */
-export function powExact(x: number, y: number): number {
-  const outside = powOutside(x, y);
-  if (outside === outside) return outside;
-  // log_inline
+const EXACT_LOG = /* @__PURE__ */ new Float64Array([NaN, 0, 0]);
+
+/** log_inline(x) with every fused step emulated, for finite x > 0: into EXACT_LOG. */
+function logInlineExact(x: number): void {
   reduce(x);
   const k = KI[0];
   const i = 3 * KI[1];
@@ -159,10 +160,46 @@ export function powExact(x: number, y: number): number {
   const q = fma(ar2, fma(ar2, fma(r, A6, A5), fma(r, A4, A3)), fma(r, A2, A1));
   const lo = fma(ar3, q, lo1 + lo2 + lo3 + lo4);
   const logHi = hi + lo;
-  const logLo = hi - logHi + lo;
+  EXACT_LOG[0] = x;
+  EXACT_LOG[1] = logHi;
+  EXACT_LOG[2] = hi - logHi + lo;
+}
+
+/**
+ * glibc's pow(x, y) for finite x > 0, x != 1, finite y != 0 (Python's `**` settles the other
+ * cases first), every fused step emulated: Infinity on overflow, 0 on underflow.
+ */
+export function powExact(x: number, y: number): number {
+  POW_IN[0] = x;
+  POW_IN[1] = y;
+  powExactIn();
+  return OUT[0];
+}
+
+/** powExact(POW_IN[0], POW_IN[1]) into OUT[0], through arrays (see ./exp's expExactIn). */
+function powExactIn(): void {
+  const x = POW_IN[0];
+  const y = POW_IN[1];
+  const outside = powOutside(x, y);
+  if (outside === outside) {
+    OUT[0] = outside;
+    return;
+  }
+  if (x !== EXACT_LOG[0]) logInlineExact(x);
+  const logHi = EXACT_LOG[1];
+  const logLo = EXACT_LOG[2];
   // ehi + elo = y (logHi + logLo): elo = y logLo + fma(y, logHi, -ehi), fused
   const ehi = y * logHi;
-  return expExact(ehi, fma(y, logLo, fma(y, logHi, -ehi)));
+  FMA[0] = y;
+  FMA[1] = logHi;
+  FMA[2] = -ehi;
+  fmaIO();
+  FMA[1] = logLo;
+  FMA[2] = FMA[3];
+  fmaIO();
+  EXP_IN[0] = ehi;
+  EXP_IN[1] = FMA[3];
+  expExactIn();
 }
 
 /**
@@ -283,6 +320,6 @@ export function glibcPow(x: number, y: number): number {
   POW_IN[1] = y;
   // Both results through OUT: with `fast ? OUT[0] : powExact(x, y)`, V8 may merge the unboxed fast
   // result with the slow call's boxed one as a boxed number, a heap number per call.
-  if (!powFastIn()) OUT[0] = powExact(x, y);
+  if (!powFastIn()) powExactIn();
   return OUT[0];
 }

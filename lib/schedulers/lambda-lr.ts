@@ -6,7 +6,7 @@
 import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import type { StateReader, SchedulerState } from '../state/state-reader';
-import { checkLrLambdaOptions, checkedFactor, readLrLambdas, writeLrLambdas, type LrLambda } from './lr-lambdas';
+import { checkLrLambdaOptions, checkedFactor, readLrLambdas, sharedPureLambda, writeLrLambdas, type LrLambda } from './lr-lambdas';
 
 export interface LambdaLROptions {
   /**
@@ -41,6 +41,8 @@ export class LambdaLR extends LRScheduler {
   static override readonly className = 'LambdaLR';
   /** PyTorch's `lr_lambdas`: one function per param group. */
   readonly lrLambdas: readonly LrLambda[];
+  /** The lambda of every group when it is one of this package's pure lambdas (see `markPure`), else null. */
+  private readonly sharedLambda: LrLambda | null;
 
   constructor(optimizer: OptimizerLike, options: LambdaLROptions) {
     const { lrLambdas, lastEpoch } = checkLrLambdaOptions(
@@ -52,13 +54,25 @@ export class LambdaLR extends LRScheduler {
     );
     super(optimizer, lastEpoch);
     this.lrLambdas = lrLambdas;
+    this.sharedLambda = sharedPureLambda(lrLambdas);
     this.initialStep();
   }
 
   override getLr(): readonly number[] {
     if (!this.getLrCalledWithinStep) this.warnIfOutsideStep();
     const lrs = this.nextLrs;
-    for (let i = 0; i < lrs.length; i++) lrs[i] = this.baseLrs[i] * checkedFactor('LambdaLR', i, this.lastEpoch, this.lrLambdas[i](this.lastEpoch));
+    const epoch = this.lastEpoch;
+    const lambdas = this.lrLambdas;
+    const shared = this.sharedLambda;
+    // one call for every group when they share a pure lambda (and still do: lrLambdas is mutable from JavaScript)
+    let same = 0;
+    if (shared !== null) while (same < lambdas.length && lambdas[same] === shared) same++;
+    if (shared !== null && same === lrs.length) {
+      const factor = checkedFactor('LambdaLR', 0, epoch, shared(epoch));
+      for (let i = 0; i < lrs.length; i++) lrs[i] = this.baseLrs[i] * factor;
+    } else {
+      for (let i = 0; i < lrs.length; i++) lrs[i] = this.baseLrs[i] * checkedFactor('LambdaLR', i, epoch, lambdas[i](epoch));
+    }
     return lrs;
   }
 

@@ -83,6 +83,28 @@ export function markCallableObject<T extends LrLambda>(lambda: T): T {
   return lambda;
 }
 
+/** The lambdas this package builds, functions of the epoch alone (see `markPure`). */
+const pureLambdas = new WeakSet<LrLambda>();
+
+/**
+ * @internal Marks `lambda`, one this package builds (the configuration vocabulary's, transformers'
+ * schedule functions'), as a function of the epoch alone: no side effect, the same factor for the
+ * same epoch. LambdaLR calls such a lambda, when every group has it, once per step instead of once
+ * per group; the factors, and so the learning rates, are the same bit for bit. A user's own
+ * lambda is called once per group, as PyTorch calls it.
+ */
+export function markPure<T extends LrLambda>(lambda: T): T {
+  pureLambdas.add(lambda);
+  return lambda;
+}
+
+/** The lambda every entry of `lambdas` is, when that lambda is marked pure; else null. */
+export function sharedPureLambda(lambdas: readonly LrLambda[]): LrLambda | null {
+  const first = lambdas[0];
+  if (first === undefined || !pureLambdas.has(first)) return null;
+  return lambdas.every((lambda) => lambda === first) ? first : null;
+}
+
 /**
  * The factor `lrLambda(epoch)` returned, which must be a number (a boolean counts, as Python's
  * `bool` is an `int`). PyTorch raises a TypeError for `float * None`; without this check a lambda

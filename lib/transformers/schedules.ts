@@ -16,7 +16,7 @@ import { InvalidArgumentError } from '../errors';
 import { asOptimizer, type OptimizerLike } from '../optim/optimizer-view';
 import { OptionChecker } from '../options';
 import { LambdaLR } from '../schedulers/lambda-lr';
-import { markCallableObject } from '../schedulers/lr-lambdas';
+import { markCallableObject, markPure } from '../schedulers/lr-lambdas';
 import { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from '../schedulers/reduce-lr-on-plateau';
 import { warn } from '../warnings';
 import {
@@ -138,7 +138,7 @@ function defaultLr(check: OptionChecker, optimizer: OptimizerLike): number {
 
 /** transformers' `LambdaLR(optimizer, partial(...), last_epoch)`: a callable object, saved as `{}`. */
 function partialLambdaLR(check: OptionChecker, optimizer: OptimizerLike, lambda: HfLrLambda, lastEpoch: unknown): LambdaLR {
-  return new LambdaLR(optimizer, { lrLambda: markCallableObject(lambda), lastEpoch: check.lastEpoch(lastEpoch) });
+  return new LambdaLR(optimizer, { lrLambda: markPure(markCallableObject(lambda)), lastEpoch: check.lastEpoch(lastEpoch) });
 }
 
 /**
@@ -150,7 +150,7 @@ function partialLambdaLR(check: OptionChecker, optimizer: OptimizerLike, lambda:
  */
 export function getConstantSchedule(optimizer: OptimizerLike, options: LastEpochOption = {}): LambdaLR {
   const check = checker('getConstantSchedule', options, ['lastEpoch'], 'getConstantSchedule(optimizer)');
-  return new LambdaLR(optimizer, { lrLambda: constantLambda(), lastEpoch: check.lastEpoch(options.lastEpoch) });
+  return new LambdaLR(optimizer, { lrLambda: markPure(constantLambda()), lastEpoch: check.lastEpoch(options.lastEpoch) });
 }
 
 /**

@@ -74,4 +74,28 @@ describe('fma', () => {
     expect(fma(3, 5, -15)).to.equal(0);
     expect(fma(2 ** 30, 2 ** 30, 1)).to.equal(2 ** 60);
   });
+
+  it("decides a small product next to a larger term by its shortcut, midpoints included (|a b| < |c| / 8)", () => {
+    // random c, and a b near half of c's ulp, so that RN(a b) + c is often exactly a midpoint
+    // while a b is not RN(a b): there the two roundings and the fused one part
+    let midpoints = 0;
+    let differsFromTwoRoundings = 0;
+    for (let i = 0; i < 20000; i++) {
+      const c = (rnd() < 0.5 ? -1 : 1) * (1 + rnd()) * 2 ** Math.floor((rnd() - 0.5) * 200);
+      const halfUlp = Math.abs(c) * 2 ** -53 - ((Math.abs(c) * 2 ** -53) % 2 ** Math.floor(Math.log2(Math.abs(c)) - 53));
+      const a = 1 + 2 ** -(27 + Math.floor(rnd() * 26));
+      const target = i % 4 === 0 ? halfUlp * (1 + rnd()) * 2 ** Math.floor(rnd() * 40) : (i % 2 ? 1 : -1) * halfUlp * (1 + (i % 8 < 4 ? 0 : 2 ** -Math.floor(rnd() * 60)));
+      const b = target / a;
+      const p = a * b;
+      if (!(Math.abs(p) < Math.abs(c) / 8)) continue;
+      const s = p + c;
+      const t = p - (s - c);
+      if (t !== 0 && s + 2 * t - s === 2 * t) midpoints++;
+      const want = exactFma(a, b, c);
+      expect(Object.is(fma(a, b, c), want), `fma(${a}, ${b}, ${c})`).to.equal(true);
+      if (s !== want) differsFromTwoRoundings++;
+    }
+    expect(midpoints).to.be.greaterThan(1000);
+    expect(differsFromTwoRoundings).to.be.greaterThan(100);
+  });
 });

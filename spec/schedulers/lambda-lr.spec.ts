@@ -3,6 +3,7 @@ import { InvalidArgumentError, InvalidStateError, LambdaLR, SchedulerTypeError, 
 import { expectBits } from '../helpers/expect-bits';
 import { runScheduleAllGroups } from '../helpers/run-schedule';
 import { captureWarnings } from '../helpers/warnings';
+import { markPure, type LrLambda } from '../../lib/schedulers/lr-lambdas';
 
 const halving = (epoch: number): number => 0.5 ** epoch;
 
@@ -128,5 +129,34 @@ describe('LambdaLR', () => {
     const { lr_lambdas: _dropped, ...missing } = state;
     expect(() => scheduler.loadStateDict(missing)).to.throw(InvalidStateError, /"lr_lambdas" must be .* got nothing/);
     expect(scheduler.lastEpoch).to.equal(0);
+  });
+
+  it("calls a user's lambda once per group, as PyTorch does, and one of the package's pure lambdas once per step", () => {
+    const groups = () => new VirtualOptimizer([{ lr: 0.1 }, { lr: 0.2 }, { lr: 0.4 }]);
+    const counting = () => {
+      const calls: number[] = [];
+      return { calls, lambda: (epoch: number) => (calls.push(epoch), 0.5 ** epoch) };
+    };
+    const user = counting();
+    const userOptimizer = groups();
+    const userLrs = runScheduleAllGroups(userOptimizer, new LambdaLR(userOptimizer, { lrLambda: user.lambda }), 2);
+    expect(user.calls).to.deep.equal([0, 0, 0, 1, 1, 1, 2, 2, 2]);
+
+    const pure = counting();
+    const pureOptimizer = groups();
+    const scheduler = new LambdaLR(pureOptimizer, { lrLambda: markPure(pure.lambda) });
+    const pureLrs = runScheduleAllGroups(pureOptimizer, scheduler, 2);
+    expect(pure.calls).to.deep.equal([0, 1, 2]);
+    // the same learning rates: initial_lr * 0.5 ** epoch
+    const expected = [[0.1, 0.2, 0.4], [0.05, 0.1, 0.2], [0.025, 0.05, 0.1]];
+    expectBits(userLrs.flat(), expected.flat());
+    expectBits(pureLrs.flat(), expected.flat());
+
+    // an entry replaced from JavaScript: every group's own lambda again
+    (scheduler.lrLambdas as LrLambda[])[1] = (epoch) => epoch;
+    pureOptimizer.step();
+    scheduler.step();
+    expect(pure.calls).to.deep.equal([0, 1, 2, 3, 3]);
+    expectBits(scheduler.getLastLr(), [0.0125, 0.6000000000000001, 0.05]);
   });
 });
