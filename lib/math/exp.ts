@@ -301,3 +301,16 @@ export function glibcExp(x: number): number {
   if (!expFast(x, 0, 0)) expExactIn(); // expFast left x, 0 in EXP_IN
   return OUT[0];
 }
+
+// The warm-up (as ./sin-cos's): every branch of glibcExp runs at load (overflow, underflow, tiny
+// and non-finite x, glibc's specialcase above and below 1, subnormal results, and arguments whose
+// fast path cannot decide, in each range: expExactIn's branches that glibcExp can reach), 10
+// rounds (V8 allocates a function's feedback vector after several calls). Without it, the first
+// argument to take a branch that has never run (a schedule reaching 0.95 ** 10000, below 2^-738,
+// after 10,000 steps) deoptimizes the compiled function and its callers into the interpreter,
+// which boxes every double, until V8 compiles them again: microseconds per step for thousands of
+// steps. With ./pow's and ./fma's, about 2 ms at load (pow.mjs alone: 4.2 ms without, 6.2 with).
+const EXP_WARM_UP = [0, 1e-20, -0.5, 1, -1.96875, 100, -100, 600, 600.34375, -600, -699.5, -740, -746, -800, 710, 720, Infinity, NaN];
+for (let round = 0; round < 10; round++) {
+  for (let i = 0; i < EXP_WARM_UP.length; i++) glibcExp(EXP_WARM_UP[i]);
+}

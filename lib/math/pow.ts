@@ -323,3 +323,14 @@ export function glibcPow(x: number, y: number): number {
   if (!powFastIn()) powExactIn();
   return OUT[0];
 }
+
+// The warm-up (see ./exp's): every branch of glibcPow (tiny and huge y, overflow, underflow,
+// subnormal x and results, glibc's specialcase, a new base and the same one, and arguments whose
+// fast path cannot decide, 0.95 ** 5 among them, in each range), 10 rounds at load.
+const POW_WARM_UP = [
+  0.95, 10, 0.95, 5, 0.95, 10035, 0.95, 13900, 0.95, 20000, 2, 1030, 1.5, 1700, 1.5, 1309.7142857142858, 3, 0.5,
+  1e-310, 0.5, 10, -3, 7, 1e-25, 1.0000001, 1e19, 1 - 1e-10, 1e12,
+];
+for (let round = 0; round < 10; round++) {
+  for (let i = 0; i < POW_WARM_UP.length; i += 2) glibcPow(POW_WARM_UP[i], POW_WARM_UP[i + 1]);
+}
