@@ -121,6 +121,8 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
         this.tCur = mod(this.tCur, this.tI);
         this.tI = this.tI * this.tMult;
       }
+      // floor(target) is target: lastEpoch is an integer (every step floors it, loadStateDict checks it)
+      this.lastEpoch = target;
     } else {
       // PyTorch: `step()` with last_epoch < 0 (the initial step) is `step(0)`.
       target = epoch ?? 0;
@@ -137,16 +139,30 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
         this.tI = t0;
         this.tCur = target;
       }
+      this.lastEpoch = floor(target);
     }
-    this.lastEpoch = floor(target);
     let values: readonly number[];
+    // the flag cleared however getLr() ends (a catch that rethrows: fewer bytecodes than finally, see LRScheduler.updateLr)
     this.getLrCalledWithinStep = true;
     try {
       values = this.getLr();
-    } finally {
+    } catch (error) {
       this.getLrCalledWithinStep = false;
+      throw error;
     }
-    this.applyLrs(values);
+    this.getLrCalledWithinStep = false;
+    // applyLrs(values), inline when the sizes agree (as in LRScheduler.step)
+    const groups = this.groups;
+    const last = this.lastLrs;
+    if (values.length !== groups.length || last === null || last.length !== groups.length) {
+      this.applyLrs(values);
+      return;
+    }
+    for (let i = 0; i < groups.length; i++) {
+      const lr = values[i];
+      groups[i].lr = lr;
+      last[i] = lr;
+    }
   }
 
   protected override writeState(state: SchedulerState): void {
