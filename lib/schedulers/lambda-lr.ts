@@ -6,7 +6,7 @@
 import { LRScheduler } from '../lr-scheduler';
 import type { OptimizerLike } from '../optim/optimizer-view';
 import type { StateReader, SchedulerState } from '../state/state-reader';
-import { checkLrLambdaOptions, checkedFactor, readLrLambdas, sharedPureLambda, writeLrLambdas, type LrLambda } from './lr-lambdas';
+import { checkLrLambdaOptions, checkedFactor, readLrLambdas, sharedPureLambda, stillShared, writeLrLambdas, type LrLambda } from './lr-lambdas';
 
 export interface LambdaLROptions {
   /**
@@ -64,10 +64,8 @@ export class LambdaLR extends LRScheduler {
     const epoch = this.lastEpoch;
     const lambdas = this.lrLambdas;
     const shared = this.sharedLambda;
-    // one call for every group when they share a pure lambda (and still do: lrLambdas is mutable from JavaScript)
-    let same = 0;
-    if (shared !== null) while (same < lambdas.length && lambdas[same] === shared) same++;
-    if (shared !== null && same === lrs.length) {
+    // one call for every group when they share one of the package's pure lambdas
+    if (stillShared(lambdas, shared)) {
       const factor = checkedFactor('LambdaLR', 0, epoch, shared(epoch));
       for (let i = 0; i < lrs.length; i++) lrs[i] = this.baseLrs[i] * factor;
     } else {

@@ -106,6 +106,16 @@ export function sharedPureLambda(lambdas: readonly LrLambda[]): LrLambda | null 
 }
 
 /**
+ * Whether `shared` (a sharedPureLambda result) is still every entry of `lambdas`: a scheduler's
+ * `lrLambdas` can be changed from JavaScript.
+ */
+export function stillShared(lambdas: readonly LrLambda[], shared: LrLambda | null): shared is LrLambda {
+  if (shared === null) return false;
+  for (let i = 0; i < lambdas.length; i++) if (lambdas[i] !== shared) return false;
+  return true;
+}
+
+/**
  * The factor `lrLambda(epoch)` returned, which must be a number (a boolean counts, as Python's
  * `bool` is an `int`). PyTorch raises a TypeError for `float * None`; without this check a lambda
  * that forgot its `return` would write NaN into the optimizer.
